@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { PosError } from '../../shared/api/errors';
+import { isMethodName, posApiContract, type Access, type MethodArgs, type MethodName, type MethodOutput } from '../../shared/api/contract';
+import type { Result } from '../../shared/api/result';
+
+/** What a bridge knows about the caller: the session it presented, if any. */
+export interface CallContext {
+  sessionToken?: string;
+}
+
+export type Role = 'cashier' | 'owner';
+
+export type Handlers = {
+  [M in MethodName]: (args: MethodArgs<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
+};
+
+export interface Dispatcher {
+  (method: unknown, args: unknown, ctx?: CallContext): Promise<Result<unknown>>;
+}
+
+/**
+ * The single entry point every bridge calls: checks the method exists, validates the argument
+ * with the contract's schema, checks the caller's role, runs the handler and wraps the outcome.
+ * Nothing thrown escapes: a PosError keeps its code, anything else becomes `internal` with no
+ * stack sent to the caller (it is logged here instead).
+ */
+export function createDispatcher(handlers: Handlers, roleOf: (ctx: CallContext) => Role | null, log: (e: unknown) => void = console.error): Dispatcher {
+  return async (method, args, ctx = {}) => {
+    try {
+      if (!isMethodName(method)) {
+        throw new PosError('unknown_method', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+      }
+      const spec = posApiContract[method];
+      const parsed = (spec.input as z.ZodType).safeParse(args ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = ['args', ...(issue?.path ?? []).map(String)].join('.');
+        throw new PosError('validation', `${method}: ${field}: ${issue?.message ?? 'invalid'}`, { field });
+      }
+      authorize(spec.access, roleOf(ctx));
+      const handler = handlers[method] as (a: unknown, c: CallContext) => unknown;
+      const value = await handler(parsed.data, ctx);
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof PosError) return { ok: false, error: e.toApiError() };
+      log(e);
+      return { ok: false, error: { code: 'internal', message: 'internal error' } };
+    }
+  };
+}
+
+function authorize(access: Access, role: Role | null): void {
+  if (access === 'public') return;
+  if (role === null) throw new PosError('not_logged_in', 'this method needs a signed-in user');
+  if (access === 'owner' && role !== 'owner') throw new PosError('forbidden', 'this method needs the owner');
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFlag, resolveDataDir } from '../core/config';
+import { createServices, type Services } from '../core/services';
+import { PosError } from '../shared/api/errors';
+import { errorMessage } from '../shared/i18n/translate';
+import { APP_VERSION } from '../shared/version';
+import { startHost } from './server';
+
+/**
+ * `node out/host/cli.js [--port N] [--data-dir DIR] [--renderer-dir DIR]`
+ * Starts the till in the Node host and prints one line with the address to open.
+ */
+async function main(argv: string[]): Promise<void> {
+  const port = Number(readFlag(argv, 'port') ?? process.env.CARETILL_PORT ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    fail(`--port must be a number from 0 to 65535 (got ${String(readFlag(argv, 'port'))})`);
+  }
+  const dataDir = resolveDataDir(argv);
+  let services: Services;
+  try {
+    services = createServices({ dataDir, host: 'node-host', appVersion: APP_VERSION });
+  } catch (e) {
+    if (e instanceof PosError) {
+      // Both languages: at this point we cannot know which one the shop chose.
+      fail(`${errorMessage('zh-CN', e)}\n${errorMessage('en', e)}\n(${e.message})`);
+    }
+    throw e;
+  }
+  const host = await startHost({ dispatch: services.dispatch, port, rendererDir: findRendererDir(argv) });
+  process.stdout.write(`CareTill 关爱收银台 is running in the Node host (no Electron here); open ${host.openUrl}\n`);
+
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    // Never hang on exit: whatever is still open after 3 s is cut (the database is closed by the OS; WAL keeps it consistent).
+    setTimeout(() => process.exit(0), 3000).unref();
+    void host.close().finally(() => {
+      services.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+function findRendererDir(argv: string[]): string | undefined {
+  const explicit = readFlag(argv, 'renderer-dir');
+  if (explicit) return path.resolve(explicit);
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // out/host/cli.js → out/renderer; src/host/cli.ts (run with tsx) → out/renderer
+  return [path.join(here, '..', 'renderer'), path.join(here, '..', '..', 'out', 'renderer')].find((d) => fs.existsSync(path.join(d, 'index.html')));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`CareTill could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolveDataDir } from '../core/config';
+import { createServices, type Services } from '../core/services';
+import { PosError } from '../shared/api/errors';
+import { IPC_CHANNEL } from '../shared/api/ipc';
+import { errorMessage } from '../shared/i18n/translate';
+import { APP_VERSION } from '../shared/version';
+import { hardenApp, isTrustedSender } from './security';
+
+/**
+ * The Electron shell: one window, the security checklist, and a generic IPC bridge into the
+ * same core the Node host uses. No behaviour lives here.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererIndex = path.join(here, '..', 'renderer', 'index.html');
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+const appUrlPrefix = devUrl ? new URL(devUrl).origin + '/' : pathToFileURL(rendererIndex).href;
+const isAppUrl = (url: string): boolean => url === appUrlPrefix || url.startsWith(appUrlPrefix.replace(/index\.html$/, ''));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  hardenApp(isAppUrl);
+  let services: Services | undefined;
+
+  app.whenReady().then(() => {
+    try {
+      services = createServices({ dataDir: resolveDataDir(process.argv.slice(1)), host: 'electron', appVersion: APP_VERSION });
+    } catch (e) {
+      const message = e instanceof PosError ? `${errorMessage('zh-CN', e)}\n\n${errorMessage('en', e)}` : String(e);
+      dialog.showErrorBox('关爱收银台 CareTill', message);
+      app.exit(2);
+      return;
+    }
+    const s = services;
+    ipcMain.handle(IPC_CHANNEL, (event, method: unknown, args: unknown, sessionToken: unknown) => {
+      if (!isTrustedSender(event.senderFrame, isAppUrl)) {
+        return { ok: false, error: { code: 'unauthorized', message: 'IPC from an untrusted frame' } };
+      }
+      return s.dispatch(method, args, typeof sessionToken === 'string' ? { sessionToken } : {});
+    });
+    createWindow();
+  }).catch((e: unknown) => {
+    dialog.showErrorBox('关爱收银台 CareTill', String(e));
+    app.exit(1);
+  });
+
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('window-all-closed', () => {
+    services?.close();
+    app.quit();
+  });
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    title: '关爱收银台 CareTill',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  if (devUrl) void win.loadURL(devUrl);
+  else void win.loadFile(rendererIndex);
+}

@@ -1,0 +1,61 @@
+/**
+ * Stable error codes. They cross every boundary (IPC, HTTP, logs) and are the keys of the
+ * user-facing messages in the catalogues, so never rename one: add a new code instead.
+ */
+export const ERROR_CODES = [
+  // transport and contract
+  'unauthorized',
+  'unknown_method',
+  'validation',
+  'bad_request',
+  'internal',
+  // database
+  'db_locked',
+  'db_corrupt',
+  'db_from_future',
+  'db_unwritable',
+  // sessions and roles
+  'forbidden',
+  'not_logged_in',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  /** Developer-facing English text; the UI shows the catalogue message for `code`. */
+  message: string;
+  /** For `validation`: the path of the offending field, e.g. `args.locale`. */
+  field?: string;
+  /** Values the catalogue message may interpolate. */
+  params?: Record<string, string | number>;
+}
+
+/**
+ * The one error type core throws on purpose. Anything else reaching a bridge is a bug and is
+ * reported as `internal` without leaking its stack.
+ */
+export class PosError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly params?: Record<string, string | number>;
+
+  constructor(code: ErrorCode, message: string, extra: { field?: string; params?: Record<string, string | number>; cause?: unknown } = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'PosError';
+    this.code = code;
+    if (extra.field !== undefined) this.field = extra.field;
+    if (extra.params !== undefined) this.params = extra.params;
+  }
+
+  toApiError(): ApiError {
+    const e: ApiError = { code: this.code, message: this.message };
+    if (this.field !== undefined) e.field = this.field;
+    if (this.params !== undefined) e.params = this.params;
+    return e;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

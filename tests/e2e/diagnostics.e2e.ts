@@ -1,0 +1,44 @@
+import { expect, startTillHost, stopTillHost, test } from './fixtures';
+
+test('the diagnostics screen opens in Chinese with real values', async ({ page, till }) => {
+  await page.goto(till.openUrl);
+  await expect(page.getByRole('heading', { name: '系统信息' })).toBeVisible();
+  await expect(page.getByTestId('diag-dataDir')).toHaveText(till.dataDir);
+  await expect(page.getByTestId('diag-schemaVersion')).toHaveText(/^\d+$/);
+  await expect(page.getByTestId('diag-host')).toHaveText('浏览器模式（本机 Node 服务）');
+  await expect(page.getByTestId('status-connection')).toContainText('未注册到项目');
+  await expect(page.getByTestId('status-pending')).toContainText('0 条');
+  // the token left the address bar once read
+  expect(page.url()).not.toContain('token=');
+});
+
+test('English can be chosen and stays chosen after a reload', async ({ page, till }) => {
+  await page.goto(till.openUrl);
+  await page.getByTestId('lang-en').click();
+  await expect(page.getByRole('heading', { name: 'About & diagnostics' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'About & diagnostics' })).toBeVisible();
+  await expect(page.getByTestId('status-printer')).toContainText('Printer: Not set up');
+});
+
+test('without the launch token the page says what to do, in both languages', async ({ page, till }) => {
+  await page.goto(till.url);
+  const fatal = page.getByTestId('fatal');
+  await expect(fatal).toContainText('访问口令无效');
+  await expect(fatal).toContainText('access token is not valid');
+});
+
+test('a second host on the same data directory refuses to start with a clear message', async ({ page, till }) => {
+  await page.goto(till.openUrl);
+  await expect(page.getByRole('heading', { name: '系统信息' })).toBeVisible();
+  const error = await startTillHost(till.dataDir).then(
+    async (h) => {
+      await stopTillHost(h);
+      return 'started';
+    },
+    (e: unknown) => String(e),
+  );
+  expect(error).toContain('数据文件正被另一个关爱收银台使用');
+  expect(error).toContain('in use by another CareTill');
+});
