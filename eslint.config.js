@@ -54,6 +54,14 @@ export default tseslint.config(
     },
   },
   {
+    // The program server reuses core's Node building blocks (crypto, manifest verification, later the
+    // journal verifier) but never a till host or the UI.
+    files: ['src/server/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [electronBan, layer(['host', 'main', 'preload', 'renderer'], 'src/server may import shared, core building blocks and Node libraries.')] }],
+    },
+  },
+  {
     files: ['src/renderer/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: {

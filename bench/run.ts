@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Bench, Metric } from './harness';
 import { hostBench } from './host.bench';
+import { tokenBench } from './token.bench';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches: Bench[] = [hostBench];
+const benches: Bench[] = [hostBench, tokenBench];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'out/host/cli.js')) || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {

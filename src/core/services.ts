@@ -4,11 +4,13 @@ import { createDispatcher, type CallContext, type Dispatcher, type Handlers, typ
 import { DATABASE_FILE, type CoreConfig } from './config';
 import { openDatabase, schemaVersion, type Db } from './db/open';
 import { SettingsStore } from './system/settings';
+import { ManifestStore } from './vouchers/manifestStore';
 
 export interface Services {
   readonly config: CoreConfig;
   readonly db: Db;
   readonly settings: SettingsStore;
+  readonly manifests: ManifestStore;
   readonly handlers: Handlers;
   readonly dispatch: Dispatcher;
   close(): void;
@@ -23,6 +25,7 @@ export function createServices(config: CoreConfig): Services {
   const db = openDatabase(databasePath);
   ensureDeviceIdentity(db);
   const settings = new SettingsStore(db);
+  const manifests = new ManifestStore(db, settings);
   const startedAt = new Date().toISOString();
 
   const handlers: Handlers = {
@@ -35,6 +38,7 @@ export function createServices(config: CoreConfig): Services {
       platform: `${process.platform} ${process.arch}`,
       runtime: process.versions.electron ? `Electron ${process.versions.electron}` : `Node.js ${process.versions.node}`,
       connection: 'not_enrolled',
+      manifestVersion: manifests.current()?.version ?? null,
       startedAt,
     }),
     getStatus: () => ({
@@ -57,6 +61,7 @@ export function createServices(config: CoreConfig): Services {
     config,
     db,
     settings,
+    manifests,
     handlers,
     dispatch: createDispatcher(handlers, roleOf),
     close: () => db.close(),

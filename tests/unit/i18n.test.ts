@@ -33,3 +33,16 @@ describe('message catalogues', () => {
     expect(translate('en', 'status.pending.count')).toBe('{count}');
   });
 });
+
+describe('voucher verdict messages', () => {
+  it('every refusal code has a message in each language that the cashier can act on', async () => {
+    const { REFUSAL_CODES } = await import('../../src/shared/voucher/verdict');
+    for (const locale of LOCALES) {
+      for (const code of REFUSAL_CODES) {
+        const text = translate(locale, `verdict.${code}`, { from: '2026-12-01', until: '2026-12-31' });
+        expect(text, `${locale} ${code}`).not.toContain('{');
+        expect(text.length, `${locale} ${code}`).toBeGreaterThan(8);
+      }
+    }
+  });
+});

@@ -26,6 +26,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'verified campaign manifests',
+    sql: `
+      -- Every manifest this till has verified and installed; the highest version is in force.
+      -- Kept as the exact signed text so it can be re-verified or shown to support later.
+      CREATE TABLE manifests (
+        version       INTEGER PRIMARY KEY,
+        manifest      TEXT NOT NULL,
+        signature     TEXT NOT NULL,
+        installed_at  TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

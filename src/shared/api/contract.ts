@@ -33,6 +33,8 @@ export const diagnosticsSchema = z.object({
   platform: z.string(),
   runtime: z.string(),
   connection: connectionStateSchema,
+  /** Version of the campaign manifest in force; null before the first sync. */
+  manifestVersion: z.number().int().positive().nullable(),
   startedAt: z.string(),
 });
 

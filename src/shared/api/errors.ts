@@ -17,6 +17,11 @@ export const ERROR_CODES = [
   // sessions and roles
   'forbidden',
   'not_logged_in',
+  // campaign manifests
+  'manifest_invalid',
+  'manifest_bad_signature',
+  'manifest_outdated',
+  'no_trust_anchor',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

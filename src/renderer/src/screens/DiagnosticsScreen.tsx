@@ -27,6 +27,7 @@ export function DiagnosticsScreen() {
     ['diag.databasePath', d.databasePath, 'databasePath'],
     ['diag.schemaVersion', String(d.schemaVersion), 'schemaVersion'],
     ['diag.connection', t(`status.connection.${d.connection}`), 'connection'],
+    ['diag.manifestVersion', d.manifestVersion === null ? t('diag.manifestVersion.none') : String(d.manifestVersion), 'manifestVersion'],
     ['diag.platform', d.platform, 'platform'],
     ['diag.runtime', d.runtime, 'runtime'],
     ['diag.startedAt', dateTime(d.startedAt), 'startedAt'],

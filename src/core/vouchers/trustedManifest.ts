@@ -1,0 +1,58 @@
+import type { KeyObject } from 'node:crypto';
+import { PosError } from '../../shared/api/errors';
+import { MANIFEST_SIGNING_CONTEXT, manifestSchema, signedManifestSchema, type Campaign, type Manifest } from '../../shared/voucher/manifest';
+import { publicKeyFromBase64url, verify } from '../crypto/ed25519';
+
+/** A manifest whose signature has been checked, indexed for the scan path (no parsing per scan). */
+export interface TrustedManifest {
+  readonly manifest: Manifest;
+  readonly version: number;
+  readonly keys: ReadonlyMap<number, { key: KeyObject; fromMs: number; untilMs: number }>;
+  readonly campaigns: ReadonlyMap<number, Campaign & { fromMs: number; untilMs: number }>;
+  readonly revoked: ReadonlySet<string>;
+}
+
+const CONTEXT = Buffer.from(MANIFEST_SIGNING_CONTEXT, 'utf8');
+
+export function manifestSigningInput(manifestJson: string): Buffer {
+  return Buffer.concat([CONTEXT, Buffer.from(manifestJson, 'utf8')]);
+}
+
+/**
+ * Checks a signed manifest against the program's root key and indexes it. Throws PosError
+ * `manifest_invalid` (malformed) or `manifest_bad_signature`; never returns an unchecked manifest.
+ */
+export function trustManifest(signed: unknown, rootKey: KeyObject): TrustedManifest {
+  const envelope = signedManifestSchema.safeParse(signed);
+  if (!envelope.success) throw new PosError('manifest_invalid', `signed manifest envelope: ${envelope.error.issues[0]?.message ?? 'invalid'}`);
+  const { manifest: text, signature } = envelope.data;
+  if (!verify(rootKey, manifestSigningInput(text), Buffer.from(signature, 'base64url'))) {
+    throw new PosError('manifest_bad_signature', 'manifest signature does not verify with the program key');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PosError('manifest_invalid', 'manifest is not JSON');
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PosError('manifest_invalid', `manifest ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return indexManifest(parsed.data);
+}
+
+export function indexManifest(manifest: Manifest): TrustedManifest {
+  const keys = new Map<number, { key: KeyObject; fromMs: number; untilMs: number }>();
+  for (const k of manifest.keys) keys.set(k.keyId, { key: publicKeyFromBase64url(k.publicKey), fromMs: Date.parse(k.validFrom), untilMs: Date.parse(k.validUntil) });
+  const campaigns = new Map<number, Campaign & { fromMs: number; untilMs: number }>();
+  for (const c of manifest.campaigns) campaigns.set(c.id, { ...c, fromMs: Date.parse(c.validFrom), untilMs: Date.parse(c.validUntil) });
+  return {
+    manifest,
+    version: manifest.version,
+    keys,
+    campaigns,
+    revoked: new Set(manifest.revoked.map((r) => r.voucherId)),
+  };
+}

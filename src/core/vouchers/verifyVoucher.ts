@@ -1,0 +1,54 @@
+import { decodeToken } from '../../shared/voucher/token';
+import type { VoucherVerdict } from '../../shared/voucher/verdict';
+import { verify } from '../crypto/ed25519';
+import type { TrustedManifest } from './trustedManifest';
+
+export interface VerifyContext {
+  manifest: TrustedManifest | null;
+  /** This shop's merchant id; null before enrollment (then only campaigns open to every merchant pass). */
+  merchantId: string | null;
+  nowMs: number;
+  /**
+   * Tolerance for the till's clock at validity edges. A till a few minutes slow or fast should
+   * not turn a beneficiary away at 00:00; the program server applies the same tolerance.
+   */
+  skewMs: number;
+}
+
+export const DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Decode and fully verify a scanned string against the installed manifest: format, trusted key,
+ * signature, campaign, revocation, validity windows and this shop. Whatever the input, it returns
+ * a verdict; it never throws. (Per-sale checks such as "already used" or caps live in checkout.)
+ */
+export function verifyVoucher(raw: string, ctx: VerifyContext): VoucherVerdict {
+  const decoded = decodeToken(raw);
+  if (!decoded.ok) return { ok: false, code: decoded.reason };
+  const { fields, signedBytes, signature } = decoded.token;
+  const m = ctx.manifest;
+  if (!m) return { ok: false, code: 'no_manifest' };
+
+  const key = m.keys.get(fields.keyId);
+  if (!key) return { ok: false, code: 'unknown_key' };
+  if (!verify(key.key, signedBytes, signature)) return { ok: false, code: 'bad_signature' };
+  // From here on the fields are authentic and may be shown.
+  const voucher = fields;
+  const now = ctx.nowMs;
+  const skew = ctx.skewMs;
+  // Rotation: a voucher signed by an older key stays good while that key's window is open.
+  if (now + skew < key.fromMs || now - skew > key.untilMs) return { ok: false, code: 'key_not_valid', voucher };
+
+  const campaign = m.campaigns.get(fields.campaignId);
+  if (!campaign) return { ok: false, code: 'unknown_campaign', voucher };
+  if (campaign.kind !== fields.kind) return { ok: false, code: 'kind_mismatch', voucher };
+  if (m.revoked.has(fields.voucherId)) return { ok: false, code: 'revoked', voucher };
+  if (now + skew < fields.validFrom * 1000) return { ok: false, code: 'not_yet_valid', voucher };
+  if (now - skew > fields.validUntil * 1000) return { ok: false, code: 'expired', voucher };
+  if (now + skew < campaign.fromMs || now - skew > campaign.untilMs) return { ok: false, code: 'campaign_not_active', voucher };
+  const everywhere = campaign.merchants.includes('*');
+  if (!everywhere && (ctx.merchantId === null || !campaign.merchants.includes(ctx.merchantId))) {
+    return { ok: false, code: 'not_at_this_shop', voucher };
+  }
+  return { ok: true, voucher, campaign };
+}

@@ -1,0 +1,169 @@
+import crypto from 'node:crypto';
+import { generateKeyPair, rawPublicKey, sign } from '../../core/crypto/ed25519';
+import { manifestSigningInput } from '../../core/vouchers/trustedManifest';
+import { isNeverEligible } from '../../shared/domain/categories';
+import { campaignSchema, MANIFEST_FORMAT, manifestSchema, type Campaign, type IssuerKey, type Manifest, type SignedManifest } from '../../shared/voucher/manifest';
+import { encodePayload, encodeToken, signingInput, type VoucherFields, type VoucherKind } from '../../shared/voucher/token';
+import type { ProgramStore, VoucherRecord } from '../store/programStore';
+import { issuerKeyName, ROOT_KEY, type KeyFiles } from './keyFiles';
+
+export class ProgramError extends Error {}
+
+export interface IssueOptions {
+  campaignId: number;
+  count: number;
+  faceValueFen: number;
+  /** Defaults to the campaign's window. */
+  validFrom?: Date;
+  validUntil?: Date;
+  /** Holder tags (10 hex) to use, one per voucher; random when absent. */
+  holderTags?: string[];
+  /** Defaults to the newest key whose window is open now. */
+  keyId?: number;
+  now?: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The program operator's actions: keys, campaigns, vouchers, revocations and the signed
+ * manifest. Used by the CLI and by the program server.
+ */
+export class Program {
+  constructor(
+    readonly store: ProgramStore,
+    private readonly keys: KeyFiles,
+  ) {}
+
+  async init(programId: string, nameZh: string, nameEn: string, now = new Date()): Promise<{ rootPublicKey: string; issuerKey: IssuerKey }> {
+    if (await this.store.getProgram()) throw new ProgramError('this program is already set up');
+    const root = generateKeyPair();
+    this.keys.write(ROOT_KEY, root.privateKey);
+    const rootPublicKey = rawPublicKey(root.publicKey).toString('base64url');
+    await this.store.initProgram({ programId, nameZh, nameEn, rootPublicKey, createdAt: now.toISOString() });
+    const issuerKey = await this.createIssuerKey(3 * 365, now);
+    return { rootPublicKey, issuerKey };
+  }
+
+  /** A new voucher-signing key. Old keys stay in the manifest until their window closes (rotation). */
+  async createIssuerKey(validDays: number, now = new Date()): Promise<IssuerKey> {
+    await this.requireProgram();
+    const existing = await this.store.listIssuerKeys();
+    const keyId = existing.reduce((m, k) => Math.max(m, k.keyId), 0) + 1;
+    if (keyId > 0xffff) throw new ProgramError('no issuer key ids left');
+    const pair = generateKeyPair();
+    this.keys.write(issuerKeyName(keyId), pair.privateKey);
+    const key: IssuerKey = {
+      keyId,
+      publicKey: rawPublicKey(pair.publicKey).toString('base64url'),
+      validFrom: now.toISOString(),
+      validUntil: new Date(now.getTime() + validDays * DAY_MS).toISOString(),
+    };
+    await this.store.addIssuerKey(key);
+    return key;
+  }
+
+  async createCampaign(input: unknown): Promise<Campaign> {
+    await this.requireProgram();
+    const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const listed = Array.isArray(raw.eligibleCategories) ? (raw.eligibleCategories as unknown[]) : [];
+    const forbidden = listed.filter((c) => typeof c === 'string' && isNeverEligible(c));
+    if (forbidden.length > 0) throw new ProgramError(`never eligible in any campaign: ${forbidden.join(', ')}`);
+    const id = raw.id ?? (await this.store.listCampaigns()).reduce((m, c) => Math.max(m, c.id), 0) + 1;
+    const parsed = campaignSchema.safeParse({ ...raw, id });
+    if (!parsed.success) {
+      throw new ProgramError(parsed.error.issues.map((i) => `${i.path.join('.') || 'campaign'}: ${i.message}`).join('; '));
+    }
+    const c = parsed.data;
+    if (Date.parse(c.validUntil) <= Date.parse(c.validFrom)) throw new ProgramError('validUntil must be after validFrom');
+    if (await this.store.getCampaign(c.id)) throw new ProgramError(`campaign ${c.id} exists already`);
+    await this.store.addCampaign(c);
+    return c;
+  }
+
+  async issueVouchers(o: IssueOptions): Promise<VoucherRecord[]> {
+    const campaign = await this.store.getCampaign(o.campaignId);
+    if (!campaign) throw new ProgramError(`no campaign ${o.campaignId}`);
+    if (!Number.isInteger(o.count) || o.count < 1 || o.count > 100_000) throw new ProgramError('count must be 1 to 100000');
+    if (!Number.isInteger(o.faceValueFen) || o.faceValueFen < 1 || o.faceValueFen > 0xffffffff) throw new ProgramError('value must be a positive whole number of fen');
+    if (o.holderTags && o.holderTags.length !== o.count) throw new ProgramError(`${o.holderTags.length} holder tags given for ${o.count} vouchers`);
+    for (const t of o.holderTags ?? []) if (!/^[0-9a-f]{10}$/.test(t)) throw new ProgramError(`holder tag ${JSON.stringify(t)} is not 10 hex digits`);
+    const now = o.now ?? new Date();
+    const from = o.validFrom ?? new Date(campaign.validFrom);
+    const until = o.validUntil ?? new Date(campaign.validUntil);
+    if (until <= from) throw new ProgramError('valid-until must be after valid-from');
+    if (from < new Date(campaign.validFrom) || until > new Date(campaign.validUntil)) throw new ProgramError('voucher validity must lie within the campaign window');
+    const key = await this.pickKey(o.keyId, now, until);
+    const privateKey = this.keys.read(issuerKeyName(key.keyId));
+    const issuedAt = now.toISOString();
+    const records: VoucherRecord[] = [];
+    for (let i = 0; i < o.count; i++) {
+      const fields: VoucherFields = {
+        voucherId: crypto.randomBytes(16).toString('hex'),
+        campaignId: campaign.id,
+        kind: campaign.kind as VoucherKind,
+        faceValueFen: o.faceValueFen,
+        validFrom: Math.floor(from.getTime() / 1000),
+        validUntil: Math.floor(until.getTime() / 1000),
+        holderTag: o.holderTags?.[i] ?? crypto.randomBytes(5).toString('hex'),
+        keyId: key.keyId,
+      };
+      const payload = encodePayload(fields);
+      const token = encodeToken(payload, sign(privateKey, signingInput(payload)));
+      records.push({ ...fields, token, issuedAt, revokedAt: null, revokeReason: null });
+    }
+    await this.store.addVouchers(records);
+    return records;
+  }
+
+  async revoke(voucherIds: string[], reason: string | null, now = new Date()): Promise<{ revoked: string[]; unknown: string[]; already: string[] }> {
+    const ids = [...new Set(voucherIds.map((s) => s.trim().toLowerCase()))];
+    const revoked = await this.store.revokeVouchers(ids, now.toISOString(), reason);
+    const unknown: string[] = [];
+    const already: string[] = [];
+    for (const id of ids.filter((i) => !revoked.includes(i))) ((await this.store.getVoucher(id)) ? already : unknown).push(id);
+    return { revoked, unknown, already };
+  }
+
+  /** Builds, signs and records the next manifest version. */
+  async publishManifest(now = new Date()): Promise<SignedManifest & { version: number }> {
+    const program = await this.requireProgram();
+    const previous = await this.store.latestManifest();
+    const manifest: Manifest = manifestSchema.parse({
+      format: MANIFEST_FORMAT,
+      programId: program.programId,
+      programName: { zh: program.nameZh, en: program.nameEn },
+      version: (previous?.version ?? 0) + 1,
+      issuedAt: now.toISOString(),
+      keys: await this.store.listIssuerKeys(),
+      campaigns: await this.store.listCampaigns(),
+      revoked: await this.store.listRevocations(),
+    });
+    const text = JSON.stringify(manifest);
+    const signature = sign(this.keys.read(ROOT_KEY), manifestSigningInput(text)).toString('base64url');
+    await this.store.saveManifest({ version: manifest.version, manifest: text, signature, publishedAt: now.toISOString() });
+    return { manifest: text, signature, version: manifest.version };
+  }
+
+  private async requireProgram() {
+    const p = await this.store.getProgram();
+    if (!p) throw new ProgramError('no program here yet: run `npm run program -- init` first');
+    return p;
+  }
+
+  private async pickKey(keyId: number | undefined, now: Date, until: Date): Promise<IssuerKey> {
+    const keys = await this.store.listIssuerKeys();
+    if (keyId !== undefined) {
+      const k = keys.find((x) => x.keyId === keyId);
+      if (!k) throw new ProgramError(`no issuer key ${keyId}`);
+      return k;
+    }
+    const open = keys.filter((k) => Date.parse(k.validFrom) <= now.getTime() && Date.parse(k.validUntil) >= now.getTime());
+    const k = open.sort((a, b) => b.keyId - a.keyId)[0];
+    if (!k) throw new ProgramError('no issuer key is valid now: run `npm run program -- keys create`');
+    if (Date.parse(k.validUntil) < until.getTime()) {
+      process.emitWarning(`issuer key ${k.keyId} closes before these vouchers expire; tills will refuse them after ${k.validUntil}`);
+    }
+    return k;
+  }
+}

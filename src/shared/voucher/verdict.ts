@@ -1,0 +1,34 @@
+import type { Campaign } from './manifest';
+import type { VoucherFields } from './token';
+
+/**
+ * Every reason a scanned string can be refused, one stable code each (DESIGN.md §4). The codes
+ * are keys of `verdict.<code>` messages in the catalogues, which tell the cashier what to do.
+ */
+export const REFUSAL_CODES = [
+  // the string itself
+  'empty',
+  'wrong_prefix',
+  'unsupported_version',
+  'malformed',
+  // trust
+  'no_manifest',
+  'unknown_key',
+  'key_not_valid',
+  'bad_signature',
+  // the program's rules
+  'unknown_campaign',
+  'kind_mismatch',
+  'revoked',
+  'not_yet_valid',
+  'expired',
+  'campaign_not_active',
+  'not_at_this_shop',
+] as const;
+
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export type VoucherVerdict =
+  | { ok: true; voucher: VoucherFields; campaign: Campaign }
+  /** `voucher` is present once the signature has been checked, so the UI may show what it was. */
+  | { ok: false; code: RefusalCode; voucher?: VoucherFields };
