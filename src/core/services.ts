@@ -1,8 +1,16 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
+import demoCatalog from '../../resources/sample/catalog-demo.json' with { type: 'json' };
+import { PosError } from '../shared/api/errors';
+import type { Category } from '../shared/domain/categories';
+import { DEFAULT_TIME_ZONE, startOfShopDay } from '../shared/domain/time';
 import { createDispatcher, type CallContext, type Dispatcher, type Handlers, type Role } from './api/dispatch';
+import { Users, type Session } from './auth/users';
+import { Catalog } from './catalog/catalog';
+import { Checkout } from './checkout/checkout';
 import { DATABASE_FILE, type CoreConfig } from './config';
 import { openDatabase, schemaVersion, type Db } from './db/open';
+import { Journal } from './journal/journal';
 import { SettingsStore } from './system/settings';
 import { ManifestStore } from './vouchers/manifestStore';
 
@@ -11,22 +19,52 @@ export interface Services {
   readonly db: Db;
   readonly settings: SettingsStore;
   readonly manifests: ManifestStore;
+  readonly users: Users;
+  readonly catalog: Catalog;
+  readonly journal: Journal;
+  readonly checkout: Checkout;
   readonly handlers: Handlers;
   readonly dispatch: Dispatcher;
   close(): void;
+}
+
+export interface ServiceOptions {
+  /** Clock for tests; the real one otherwise. */
+  now?: () => number;
 }
 
 /**
  * The composition root of the till: opens the database and wires every service. Hosts (the
  * Electron main process, the Node host, tests) call this once and talk to `dispatch`.
  */
-export function createServices(config: CoreConfig): Services {
+export function createServices(config: CoreConfig, options: ServiceOptions = {}): Services {
+  const now = options.now ?? Date.now;
   const databasePath = path.join(config.dataDir, DATABASE_FILE);
   const db = openDatabase(databasePath);
-  ensureDeviceIdentity(db);
+  const deviceId = ensureDeviceIdentity(db);
   const settings = new SettingsStore(db);
-  const manifests = new ManifestStore(db, settings);
-  const startedAt = new Date().toISOString();
+  const manifests = new ManifestStore(db, settings, now);
+  const users = new Users(db, now);
+  const catalog = new Catalog(db);
+  const journal = new Journal(db, () => deviceId);
+  const checkout = new Checkout({
+    db,
+    catalog,
+    manifests,
+    journal,
+    merchantId: () => settings.read<string | null>('program.merchantId', null),
+    lastSyncAt: () => manifests.lastSyncAt(),
+    now,
+  });
+  const startedAt = new Date(now()).toISOString();
+  const timeZone = () => settings.read<string>('shop.timeZone', DEFAULT_TIME_ZONE);
+  const shopName = () => settings.read<string | null>('shop.name', null);
+  const me = (ctx: CallContext): Session => {
+    const s = users.session(ctx.sessionToken);
+    if (!s) throw new PosError('not_logged_in', 'no session');
+    return s;
+  };
+  const allSettings = () => ({ ...settings.all(), shopName: shopName(), timeZone: timeZone() });
 
   const handlers: Handlers = {
     getDiagnostics: () => ({
@@ -41,33 +79,91 @@ export function createServices(config: CoreConfig): Services {
       manifestVersion: manifests.current()?.version ?? null,
       startedAt,
     }),
-    getStatus: () => ({
-      cashier: null,
-      connection: 'not_enrolled',
-      printer: 'not_configured',
-      pendingUploads: 0,
-    }),
-    getSettings: () => settings.all(),
+    getStatus: (_args, ctx) => {
+      const s = users.session(ctx.sessionToken);
+      return {
+        cashier: s ? { name: s.name, role: s.role } : null,
+        connection: 'not_enrolled',
+        printer: 'not_configured',
+        pendingUploads: journal.head().seq,
+      };
+    },
+    getSettings: () => allSettings(),
     setLocale: ({ locale }) => {
       settings.write('locale', locale);
-      return settings.all();
+      return allSettings();
+    },
+
+    getSetupState: () => ({ needsSetup: users.count() === 0, shopName: shopName(), demo: settings.read<boolean>('demo.program', false) }),
+    setupShop: (args) => {
+      // Only the very first run may create an owner without signing in.
+      return db.transaction(() => {
+        if (users.count() > 0) throw new PosError('already_set_up', 'this till already has users');
+        settings.write('shop.name', args.shopName);
+        const owner = users.create(args.ownerName, 'owner', args.ownerPin);
+        if (args.loadDemoCatalog && catalog.count() === 0) {
+          for (const item of demoCatalog.items) catalog.save({ ...item, category: item.category as Category });
+        }
+        const session = users.login(owner.id, args.ownerPin);
+        return { session: session.token, user: owner };
+      })();
+    },
+    listUsers: () => users.list(),
+    login: ({ userId, pin }) => {
+      const s = users.login(userId, pin);
+      return { session: s.token, user: { id: s.id, name: s.name, role: s.role } };
+    },
+    whoAmI: (_args, ctx) => {
+      const s = users.session(ctx.sessionToken);
+      return s ? { id: s.id, name: s.name, role: s.role } : null;
+    },
+    logout: (_args, ctx) => {
+      users.logout(ctx.sessionToken);
+      return {};
+    },
+    createUser: ({ name, role, pin }) => users.create(name, role, pin),
+
+    lookupBarcode: ({ code }) => catalog.lookup(code),
+    listQuickKeys: () => catalog.quickKeys(),
+    searchItems: ({ query }) => catalog.search(query),
+    saveItem: (input) => catalog.save(input),
+
+    quoteSale: (input) => checkout.quote(input),
+    commitSale: (input, ctx) => checkout.commit(input, me(ctx)),
+    voidSale: ({ saleId, ownerPin }, ctx) => checkout.void(saleId, me(ctx), ownerPin === undefined ? null : () => void users.approveAsOwner(ownerPin)),
+    listSalesToday: (_args, ctx) => checkout.list(new Date(startOfShopDay(now(), timeZone())).toISOString(), me(ctx)),
+    getSale: ({ saleId }) => checkout.get(saleId),
+    verifyJournal: () => {
+      const v = journal.verify();
+      return v.ok ? { ok: true, count: v.count, headSeq: v.headSeq, problem: null } : { ok: false, count: 0, headSeq: v.seq, problem: v.problem };
+    },
+
+    getPreferences: () => ({ cameraId: settings.read<string | null>('pref.cameraId', null) }),
+    setPreferences: (prefs) => {
+      if (prefs.cameraId !== undefined) settings.write('pref.cameraId', prefs.cameraId);
+      return { cameraId: settings.read<string | null>('pref.cameraId', null) };
     },
   };
 
-  // Sessions arrive with the checkout work; until then nobody holds a role.
-  const roleOf = (_ctx: CallContext): Role | null => null;
+  const roleOf = (ctx: CallContext): Role | null => users.session(ctx.sessionToken)?.role ?? null;
 
   return {
     config,
     db,
     settings,
     manifests,
+    users,
+    catalog,
+    journal,
+    checkout,
     handlers,
     dispatch: createDispatcher(handlers, roleOf),
     close: () => db.close(),
   };
 }
 
-function ensureDeviceIdentity(db: Db): void {
+/** The till's device id: made once at first start, kept for the life of the data directory. */
+function ensureDeviceIdentity(db: Db): string {
   db.prepare('INSERT OR IGNORE INTO device (id, install_id, created_at) VALUES (1, ?, ?)').run(crypto.randomUUID(), new Date().toISOString());
+  return (db.prepare('SELECT install_id FROM device WHERE id = 1').get() as { install_id: string }).install_id;
 }

@@ -33,9 +33,9 @@ describe.each([direct, overHttp])('PosApi contract via $name', (factory) => {
   });
 
   it('locale defaults to Chinese and a change is persisted', async () => {
-    expect(await api.getSettings({})).toEqual({ ok: true, value: { locale: 'zh-CN' } });
-    expect(await api.setLocale({ locale: 'en' })).toEqual({ ok: true, value: { locale: 'en' } });
-    expect(await api.getSettings({})).toEqual({ ok: true, value: { locale: 'en' } });
+    expect(await api.getSettings({})).toEqual({ ok: true, value: { locale: 'zh-CN', shopName: null, timeZone: 'Asia/Shanghai' } });
+    expect(await api.setLocale({ locale: 'en' })).toMatchObject({ ok: true, value: { locale: 'en' } });
+    expect(await api.getSettings({})).toMatchObject({ ok: true, value: { locale: 'en' } });
     expect(h.services.settings.locale()).toBe('en');
   });
 

@@ -10,24 +10,41 @@ export interface Harness {
   services: Services;
   /** Present for the HTTP harness. */
   host?: RunningHost;
+  /** The session the api sends from now on (undefined: signed out). */
+  useSession(token: string | undefined): void;
+  /** A settable clock (ms since epoch) that core reads. */
+  clock: { ms: number };
   close(): Promise<void>;
 }
 
 export type HarnessFactory = { name: string; make: () => Promise<Harness> };
 
-function services(): { services: Services; cleanup: () => void } {
+function setup() {
   const t = tempDir();
-  const s = createServices({ dataDir: t.dir, host: 'direct', appVersion: '0.0.0-test' });
-  return { services: s, cleanup: () => { s.close(); t.cleanup(); } };
+  const clock = { ms: Date.parse('2026-11-22T04:00:00Z') };
+  const services = createServices({ dataDir: t.dir, host: 'direct', appVersion: '0.0.0-test' }, { now: () => clock.ms });
+  let session: string | undefined;
+  return {
+    services,
+    clock,
+    session: () => session,
+    useSession: (s: string | undefined) => {
+      session = s;
+    },
+    cleanup: () => {
+      services.close();
+      t.cleanup();
+    },
+  };
 }
 
 /** Calls core's dispatcher directly: the contract without any transport. */
 export const direct: HarnessFactory = {
   name: 'core (direct)',
   make: async () => {
-    const { services: s, cleanup } = services();
-    const api = createPosApi((method, args, sess) => s.dispatch(method, args, sess ? { sessionToken: sess } : {}));
-    return { name: 'direct', api, services: s, close: async () => cleanup() };
+    const s = setup();
+    const api = createPosApi((method, args, sess) => s.services.dispatch(method, args, sess ? { sessionToken: sess } : {}), s.session);
+    return { name: 'direct', api, services: s.services, useSession: s.useSession, clock: s.clock, close: async () => s.cleanup() };
   },
 };
 
@@ -35,14 +52,25 @@ export const direct: HarnessFactory = {
 export const overHttp: HarnessFactory = {
   name: 'HTTP host',
   make: async () => {
-    const { services: s, cleanup } = services();
-    const host = await startHost({ dispatch: s.dispatch, port: 0 });
+    const s = setup();
+    const host = await startHost({ dispatch: s.services.dispatch, port: 0 });
     const api = createPosApi(async (method, args, sess) => {
       const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${host.token}` };
       if (sess) headers[SESSION_HEADER] = sess;
       const res = await fetch(`${host.url.replace(/\/$/, '')}${API_PREFIX}${method}`, { method: 'POST', headers, body: JSON.stringify({ args }) });
       return res.json();
-    });
-    return { name: 'http', api, services: s, host, close: async () => { await host.close(); cleanup(); } };
+    }, s.session);
+    return {
+      name: 'http',
+      api,
+      services: s.services,
+      host,
+      useSession: s.useSession,
+      clock: s.clock,
+      close: async () => {
+        await host.close();
+        s.cleanup();
+      },
+    };
   },
 };

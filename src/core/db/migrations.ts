@@ -40,6 +40,105 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'users, catalogue, sales, journal, local voucher state',
+    sql: `
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('cashier', 'owner')),
+        pin_hash      TEXT NOT NULL,
+        failed_pins   INTEGER NOT NULL DEFAULT 0,
+        locked_until  TEXT,
+        active        INTEGER NOT NULL DEFAULT 1,
+        created_at    TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE items (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL,
+        price_fen    INTEGER NOT NULL CHECK (price_fen >= 0),
+        unit         TEXT NOT NULL,
+        category     TEXT NOT NULL,
+        quick_key    INTEGER NOT NULL DEFAULT 0,
+        active       INTEGER NOT NULL DEFAULT 1,
+        updated_at   TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE barcodes (
+        code     TEXT PRIMARY KEY,
+        item_id  INTEGER NOT NULL REFERENCES items (id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX barcodes_item ON barcodes (item_id);
+
+      -- A completed sale and its lines, as the cashier saw them (prices at the time of sale).
+      CREATE TABLE sales (
+        id                TEXT PRIMARY KEY,
+        created_at        TEXT NOT NULL,
+        cashier_id        INTEGER NOT NULL REFERENCES users (id),
+        total_fen         INTEGER NOT NULL,
+        voucher_paid_fen  INTEGER NOT NULL,
+        other_tender_fen  INTEGER NOT NULL,
+        forfeited_fen     INTEGER NOT NULL,
+        voided_at         TEXT,
+        voided_by         INTEGER REFERENCES users (id)
+      ) STRICT;
+      CREATE INDEX sales_created ON sales (created_at);
+      CREATE TABLE sale_lines (
+        sale_id           TEXT NOT NULL REFERENCES sales (id),
+        line_no           INTEGER NOT NULL,
+        item_id           INTEGER NOT NULL,
+        name              TEXT NOT NULL,
+        category          TEXT NOT NULL,
+        unit              TEXT NOT NULL,
+        unit_price_fen    INTEGER NOT NULL,
+        quantity          INTEGER NOT NULL,
+        amount_fen        INTEGER NOT NULL,
+        voucher_paid_fen  INTEGER NOT NULL,
+        eligibility       TEXT NOT NULL,
+        PRIMARY KEY (sale_id, line_no)
+      ) STRICT;
+
+      -- The redemption journal: append-only, hash-chained, one row per redemption or reversal.
+      CREATE TABLE journal (
+        seq               INTEGER PRIMARY KEY,
+        id                TEXT NOT NULL UNIQUE,
+        device_id         TEXT NOT NULL,
+        type              TEXT NOT NULL CHECK (type IN ('redeem', 'reverse')),
+        time              TEXT NOT NULL,
+        cashier_id        INTEGER NOT NULL,
+        sale_id           TEXT NOT NULL,
+        voucher_id        TEXT NOT NULL,
+        campaign_id       INTEGER NOT NULL,
+        kind              TEXT NOT NULL,
+        amount_fen        INTEGER NOT NULL,
+        forfeited_fen     INTEGER NOT NULL,
+        categories        TEXT NOT NULL,
+        other_tender_fen  INTEGER NOT NULL,
+        authorization     TEXT NOT NULL,
+        reverses          TEXT,
+        prev_hash         TEXT NOT NULL,
+        hash              TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX journal_sale ON journal (sale_id);
+      CREATE INDEX journal_voucher ON journal (voucher_id);
+      CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+      CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+
+      -- What this till knows of each voucher it has redeemed (derived from the journal, kept for speed).
+      CREATE TABLE voucher_state (
+        voucher_id         TEXT PRIMARY KEY,
+        campaign_id        INTEGER NOT NULL,
+        kind               TEXT NOT NULL,
+        face_value_fen     INTEGER NOT NULL,
+        spent_fen          INTEGER NOT NULL,
+        forfeited_fen      INTEGER NOT NULL,
+        uses               INTEGER NOT NULL,
+        offline_spent_fen  INTEGER NOT NULL,
+        updated_at         TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

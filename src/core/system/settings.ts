@@ -33,7 +33,7 @@ export class SettingsStore {
     return (LOCALES as readonly string[]).includes(v) ? (v as Locale) : DEFAULT_LOCALE;
   }
 
-  all(): Settings {
+  all(): Pick<Settings, 'locale'> {
     return { locale: this.locale() };
   }
 }

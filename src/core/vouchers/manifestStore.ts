@@ -7,6 +7,7 @@ import type { SettingsStore } from '../system/settings';
 import { trustManifest, type TrustedManifest } from './trustedManifest';
 
 const ROOT_KEY_SETTING = 'program.rootPublicKey';
+const LAST_SYNC_SETTING = 'sync.lastSuccessAt';
 
 /**
  * The till's copy of the program's campaign manifest. Only a manifest signed by the program's
@@ -20,7 +21,17 @@ export class ManifestStore {
   constructor(
     private readonly db: Db,
     private readonly settings: SettingsStore,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** When this till last heard from the program (a manifest installed or, later, a sync). */
+  lastSyncAt(): string | null {
+    return this.settings.read<string | null>(LAST_SYNC_SETTING, null);
+  }
+
+  markSynced(at = new Date(this.now()).toISOString()): void {
+    this.settings.write(LAST_SYNC_SETTING, at);
+  }
 
   /** Sets the program's root public key (raw Ed25519, base64url). Done once, at enrollment. */
   setTrustAnchor(rootPublicKey: string): void {
@@ -65,13 +76,17 @@ export class ManifestStore {
     }
     const existing = this.db.prepare<[number], { manifest: string }>('SELECT manifest FROM manifests WHERE version = ?').get(trusted.version);
     if (existing) {
-      if (existing.manifest === signed.manifest) return { version: trusted.version, changed: false };
+      if (existing.manifest === signed.manifest) {
+        this.markSynced();
+        return { version: trusted.version, changed: false };
+      }
       throw new PosError('manifest_outdated', `a different manifest with version ${trusted.version} is already installed`);
     }
     this.db
       .prepare('INSERT INTO manifests (version, manifest, signature, installed_at) VALUES (?, ?, ?, ?)')
-      .run(trusted.version, signed.manifest, signed.signature, new Date().toISOString());
+      .run(trusted.version, signed.manifest, signed.signature, new Date(this.now()).toISOString());
     this.cached = trusted;
+    this.markSynced();
     return { version: trusted.version, changed: true };
   }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { LOCALES } from '../i18n/locales';
+import { loginResultSchema, pinSchema, roleSchema, setupInputSchema, setupStateSchema, userSchema } from './schemas/auth';
+import { itemInputSchema, itemSchema } from './schemas/catalog';
+import { commitInputSchema, completedSaleSchema, quoteSchema, saleInputSchema, saleSummarySchema } from './schemas/checkout';
 
 /**
  * The PosApi contract: every method the UI may call, with zod schemas for its argument and
@@ -47,13 +50,56 @@ export const statusSchema = z.object({
 
 export const settingsSchema = z.object({
   locale: localeSchema,
+  shopName: z.string().nullable(),
+  timeZone: z.string(),
 });
+
+export const preferencesSchema = z.object({
+  /** The camera the cashier chose for voucher scanning, remembered per till. */
+  cameraId: z.string().max(512).nullable(),
+});
+
+export const journalCheckSchema = z.object({
+  ok: z.boolean(),
+  count: z.number().int(),
+  headSeq: z.number().int(),
+  problem: z.string().nullable(),
+});
+
+const ok = z.object({});
 
 export const posApiContract = {
   getDiagnostics: { input: noArgs, output: diagnosticsSchema, access: 'public' },
   getStatus: { input: noArgs, output: statusSchema, access: 'public' },
   getSettings: { input: noArgs, output: settingsSchema, access: 'public' },
   setLocale: { input: z.object({ locale: localeSchema }).strict(), output: settingsSchema, access: 'public' },
+
+  // first run and sign-in
+  getSetupState: { input: noArgs, output: setupStateSchema, access: 'public' },
+  setupShop: { input: setupInputSchema, output: loginResultSchema, access: 'public' },
+  listUsers: { input: noArgs, output: z.array(userSchema), access: 'public' },
+  login: { input: z.object({ userId: z.number().int().positive(), pin: z.string().max(16) }).strict(), output: loginResultSchema, access: 'public' },
+  whoAmI: { input: noArgs, output: userSchema.nullable(), access: 'public' },
+  logout: { input: noArgs, output: ok, access: 'cashier' },
+  createUser: { input: z.object({ name: z.string().trim().min(1).max(40), role: roleSchema, pin: pinSchema }).strict(), output: userSchema, access: 'owner' },
+
+  // catalogue
+  lookupBarcode: { input: z.object({ code: z.string().max(64) }).strict(), output: itemSchema, access: 'cashier' },
+  listQuickKeys: { input: noArgs, output: z.array(itemSchema), access: 'cashier' },
+  searchItems: { input: z.object({ query: z.string().max(80) }).strict(), output: z.array(itemSchema), access: 'cashier' },
+  saveItem: { input: itemInputSchema, output: itemSchema, access: 'owner' },
+
+  // checkout
+  quoteSale: { input: saleInputSchema.strict(), output: quoteSchema, access: 'cashier' },
+  commitSale: { input: commitInputSchema.strict(), output: completedSaleSchema, access: 'cashier' },
+  voidSale: { input: z.object({ saleId: z.string().max(64), ownerPin: z.string().max(16).optional() }).strict(), output: completedSaleSchema, access: 'cashier' },
+  listSalesToday: { input: noArgs, output: z.array(saleSummarySchema), access: 'cashier' },
+  getSale: { input: z.object({ saleId: z.string().max(64) }).strict(), output: completedSaleSchema, access: 'cashier' },
+  verifyJournal: { input: noArgs, output: journalCheckSchema, access: 'owner' },
+
+  // per-till preferences
+  getPreferences: { input: noArgs, output: preferencesSchema, access: 'cashier' },
+  setPreferences: { input: preferencesSchema.partial().strict(), output: preferencesSchema, access: 'cashier' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type PosApiContract = typeof posApiContract;
@@ -66,6 +112,8 @@ export type Diagnostics = z.output<typeof diagnosticsSchema>;
 export type Status = z.output<typeof statusSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 export type HostKind = z.output<typeof hostKindSchema>;
+export type Preferences = z.output<typeof preferencesSchema>;
+export type JournalCheck = z.output<typeof journalCheckSchema>;
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(posApiContract, name);

@@ -22,6 +22,26 @@ export const ERROR_CODES = [
   'manifest_bad_signature',
   'manifest_outdated',
   'no_trust_anchor',
+  // first run, users and PINs
+  'already_set_up',
+  'unknown_user',
+  'user_exists',
+  'invalid_pin',
+  'pin_wrong',
+  'locked_out',
+  // catalogue
+  'unknown_barcode',
+  'invalid_barcode',
+  'barcode_taken',
+  'unknown_item',
+  // checkout
+  'amount_too_large',
+  'too_many_vouchers',
+  'sale_blocked',
+  'quote_changed',
+  'sale_not_found',
+  'already_voided',
+  'void_needs_owner',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

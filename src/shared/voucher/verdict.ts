@@ -28,6 +28,22 @@ export const REFUSAL_CODES = [
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
+/** Refusals that depend on this till's state and the sale at hand (checked in checkout). */
+export const CHECKOUT_REFUSAL_CODES = [
+  'duplicate_in_sale',
+  'already_used',
+  'balance_exhausted',
+  'offline_too_long',
+  'offline_limit_voucher',
+  'offline_limit_device',
+] as const;
+
+export type CheckoutRefusalCode = (typeof CHECKOUT_REFUSAL_CODES)[number];
+
+/** What the verdict card shows for a voucher in a sale. */
+export const VOUCHER_STATUS_CODES = ['valid', ...REFUSAL_CODES, ...CHECKOUT_REFUSAL_CODES] as const;
+export type VoucherStatusCode = (typeof VOUCHER_STATUS_CODES)[number];
+
 export type VoucherVerdict =
   | { ok: true; voucher: VoucherFields; campaign: Campaign }
   /** `voucher` is present once the signature has been checked, so the UI may show what it was. */

@@ -1,0 +1,337 @@
+import crypto from 'node:crypto';
+import { PosError } from '../../shared/api/errors';
+import { MAX_VOUCHERS_PER_SALE, type CommitInput, type CompletedSale, type Quote, type QuoteLine, type QuoteVoucher, type SaleInput, type SaleSummary } from '../../shared/api/schemas/checkout';
+import type { Category } from '../../shared/domain/categories';
+import type { Campaign } from '../../shared/voucher/manifest';
+import { maskVoucherId, normalizeScan, type VoucherFields } from '../../shared/voucher/token';
+import type { VoucherStatusCode } from '../../shared/voucher/verdict';
+import type { Session } from '../auth/users';
+import type { Catalog } from '../catalog/catalog';
+import type { Db } from '../db/open';
+import type { CategoryAmount, JournalRecord } from '../journal/chain';
+import type { Journal } from '../journal/journal';
+import type { ManifestStore } from '../vouchers/manifestStore';
+import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher } from '../vouchers/verifyVoucher';
+import { allocateWithAlternative, allocate, MAX_COMBINATIONS, type AllocResult, type AllocVoucher } from './allocate';
+import { VoucherStates } from './voucherState';
+
+/** Largest basket a till accepts: ¥1,000,000. Above it, a quantity or a price is a typo. */
+export const MAX_SALE_FEN = 100_000_000;
+/** A cashier may void their own sale for this long; after it, or for another's sale, the owner decides. */
+export const SELF_VOID_MS = 10 * 60 * 1000;
+
+export interface CheckoutDeps {
+  db: Db;
+  catalog: Catalog;
+  manifests: ManifestStore;
+  journal: Journal;
+  merchantId: () => string | null;
+  /** Last successful contact with the program (ISO), for the max-hours-offline rule. */
+  lastSyncAt: () => string | null;
+  now: () => number;
+}
+
+interface ResolvedVoucher {
+  quote: QuoteVoucher;
+  fields?: VoucherFields;
+  campaign?: Campaign;
+  /** Index into the allocator's voucher list when the voucher takes part. */
+  allocIndex?: number;
+}
+
+interface Computation {
+  lines: QuoteLine[];
+  vouchers: ResolvedVoucher[];
+  alloc: AllocResult;
+  alternative: AllocResult | null;
+}
+
+/**
+ * The cashier's sale: quote (what each voucher would pay) and commit (record it for good), void,
+ * and today's history. Stateless: the renderer sends item ids, quantities and scanned strings;
+ * prices, eligibility and the allocation are always recomputed here, and recomputed again inside
+ * the commit transaction, so what is recorded is what core computed, never what a client claimed.
+ */
+export class Checkout {
+  private readonly states: VoucherStates;
+
+  constructor(private readonly d: CheckoutDeps) {
+    this.states = new VoucherStates(d.db);
+  }
+
+  quote(input: SaleInput): Quote {
+    const c = this.compute(input);
+    return this.toQuote(c, input.plan);
+  }
+
+  commit(input: CommitInput, cashier: Session): CompletedSale {
+    const existing = this.d.db.prepare<[string], { id: string }>('SELECT id FROM sales WHERE id = ?').get(input.clientSaleId);
+    if (existing) return this.get(existing.id);
+    const run = this.d.db.transaction((): string => {
+      // Recomputed inside the write transaction: nothing can change between check and write.
+      const c = this.compute(input);
+      const quote = this.toQuote(c, input.plan);
+      const chosen = input.plan === 'least_forfeit' && c.alternative ? c.alternative : c.alloc;
+      if (!quote.committable) throw new PosError('sale_blocked', 'no voucher pays anything in this sale');
+      if (chosen.voucherPaidFen !== input.expect.voucherPaidFen || chosen.forfeitedFen !== input.expect.forfeitedFen || chosen.otherTenderFen !== input.expect.otherTenderFen) {
+        throw new PosError('quote_changed', 'the sale changed since it was shown to the cashier');
+      }
+      const nowIso = new Date(this.d.now()).toISOString();
+      const saleId = input.clientSaleId;
+      this.d.db
+        .prepare('INSERT INTO sales (id, created_at, cashier_id, total_fen, voucher_paid_fen, other_tender_fen, forfeited_fen) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(saleId, nowIso, cashier.id, chosen.basketFen, chosen.voucherPaidFen, chosen.otherTenderFen, chosen.forfeitedFen);
+      const insertLine = this.d.db.prepare(
+        'INSERT INTO sale_lines (sale_id, line_no, item_id, name, category, unit, unit_price_fen, quantity, amount_fen, voucher_paid_fen, eligibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      c.lines.forEach((l, j) => insertLine.run(saleId, j + 1, l.itemId, l.name, l.category, l.unit, l.unitPriceFen, l.quantity, l.amountFen, chosen.lines[j]!.voucherPaidFen, chosen.lines[j]!.status));
+      let first = true;
+      for (const v of c.vouchers) {
+        if (v.allocIndex === undefined || !v.fields) continue;
+        const a = chosen.vouchers[v.allocIndex]!;
+        if (!a.selected) continue;
+        const categories: Record<string, CategoryAmount> = {};
+        for (const p of a.perLine) {
+          const line = c.lines[p.line]!;
+          const cat = (categories[line.category] ??= { amountFen: 0, quantity: 0 });
+          cat.amountFen += p.amountFen;
+          cat.quantity += line.quantity;
+        }
+        this.d.journal.append({
+          type: 'redeem',
+          time: nowIso,
+          cashierId: cashier.id,
+          saleId,
+          voucherId: v.fields.voucherId,
+          campaignId: v.fields.campaignId,
+          kind: v.fields.kind,
+          amountFen: a.usedFen,
+          forfeitedFen: a.forfeitedFen,
+          categories,
+          otherTenderFen: first ? chosen.otherTenderFen : 0,
+          authorization: 'offline',
+          reverses: null,
+        });
+        first = false;
+        this.states.apply(v.fields, { spent: a.usedFen, forfeited: a.forfeitedFen, uses: 1, offline: a.usedFen }, nowIso);
+      }
+      return saleId;
+    });
+    return this.get(run.immediate());
+  }
+
+  /** Voids a sale with one `reverse` record per redemption. Own sale within 10 minutes, else the owner. */
+  void(saleId: string, actor: Session, ownerApproval: (() => void) | null): CompletedSale {
+    this.d.db
+      .transaction(() => {
+        const sale = this.d.db.prepare<[string], { cashier_id: number; created_at: string; voided_at: string | null }>('SELECT cashier_id, created_at, voided_at FROM sales WHERE id = ?').get(saleId);
+        if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
+        if (sale.voided_at) throw new PosError('already_voided', `sale ${saleId} is already voided`);
+        if (!this.voidableBySelf(actor, sale.cashier_id, sale.created_at)) {
+          if (!ownerApproval) throw new PosError('void_needs_owner', 'this void needs the owner');
+          ownerApproval();
+        }
+        const nowIso = new Date(this.d.now()).toISOString();
+        for (const r of this.d.journal.bySale(saleId).filter((x) => x.type === 'redeem')) {
+          this.d.journal.append({ ...r, type: 'reverse', time: nowIso, cashierId: actor.id, reverses: r.id });
+          const face = this.states.get(r.voucherId)?.face_value_fen ?? r.amountFen + r.forfeitedFen;
+          this.states.apply(
+            { voucherId: r.voucherId, campaignId: r.campaignId, kind: r.kind, faceValueFen: face },
+            { spent: -r.amountFen, forfeited: -r.forfeitedFen, uses: -1, offline: r.authorization === 'offline' ? -r.amountFen : 0 },
+            nowIso,
+          );
+        }
+        this.d.db.prepare('UPDATE sales SET voided_at = ?, voided_by = ? WHERE id = ?').run(nowIso, actor.id, saleId);
+      })
+      .immediate();
+    return this.get(saleId);
+  }
+
+  voidableBySelf(actor: Session, saleCashierId: number, createdAt: string): boolean {
+    if (actor.role === 'owner') return true;
+    return actor.id === saleCashierId && this.d.now() - Date.parse(createdAt) <= SELF_VOID_MS;
+  }
+
+  get(saleId: string): CompletedSale {
+    const sale = this.d.db
+      .prepare<[string], { id: string; created_at: string; cashier_id: number; cashier_name: string; total_fen: number; voucher_paid_fen: number; other_tender_fen: number; forfeited_fen: number; voided_at: string | null }>(
+        'SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?',
+      )
+      .get(saleId);
+    if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
+    const lines = this.d.db
+      .prepare<[string], { item_id: number; name: string; category: string; unit: string; unit_price_fen: number; quantity: number; amount_fen: number; voucher_paid_fen: number; eligibility: QuoteLine['status'] }>(
+        'SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no',
+      )
+      .all(saleId)
+      .map<QuoteLine>((l) => ({
+        itemId: l.item_id,
+        name: l.name,
+        category: l.category as Category,
+        unit: l.unit,
+        unitPriceFen: l.unit_price_fen,
+        quantity: l.quantity,
+        amountFen: l.amount_fen,
+        eligibleFen: l.voucher_paid_fen,
+        voucherPaidFen: l.voucher_paid_fen,
+        status: l.eligibility,
+        reason: null,
+      }));
+    const records = this.d.journal.bySale(saleId);
+    const manifest = this.d.manifests.current();
+    const vouchers = records
+      .filter((r) => r.type === 'redeem')
+      .map((r) => {
+        const campaign = manifest?.campaigns.get(r.campaignId);
+        const state = this.states.get(r.voucherId);
+        return {
+          voucherId: r.voucherId,
+          masked: maskVoucherId(r.voucherId),
+          campaignId: r.campaignId,
+          campaignName: campaign ? campaign.names : { zh: `活动 ${r.campaignId}`, en: `Campaign ${r.campaignId}` },
+          kind: r.kind,
+          usedFen: r.amountFen,
+          forfeitedFen: r.forfeitedFen,
+          balanceAfterFen: r.kind === 'balance' && state ? state.face_value_fen - state.spent_fen : null,
+        };
+      });
+    return {
+      saleId,
+      createdAt: sale.created_at,
+      cashier: { id: sale.cashier_id, name: sale.cashier_name },
+      lines,
+      vouchers,
+      totals: { basketFen: sale.total_fen, voucherPaidFen: sale.voucher_paid_fen, otherTenderFen: sale.other_tender_fen, forfeitedFen: sale.forfeited_fen },
+      records: records.map((r: JournalRecord) => ({ seq: r.seq, id: r.id, type: r.type, hash: r.hash, authorization: r.authorization })),
+      voidedAt: sale.voided_at,
+    };
+  }
+
+  /** Sales since `sinceIso` (the start of the shop's day), newest first. */
+  list(sinceIso: string, actor: Session): SaleSummary[] {
+    return this.d.db
+      .prepare<[string], { id: string; created_at: string; cashier_id: number; cashier_name: string; total_fen: number; voucher_paid_fen: number; other_tender_fen: number; forfeited_fen: number; voided_at: string | null }>(
+        'SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.created_at >= ? ORDER BY s.created_at DESC LIMIT 500',
+      )
+      .all(sinceIso)
+      .map((s) => ({
+        saleId: s.id,
+        createdAt: s.created_at,
+        cashierName: s.cashier_name,
+        totals: { basketFen: s.total_fen, voucherPaidFen: s.voucher_paid_fen, otherTenderFen: s.other_tender_fen, forfeitedFen: s.forfeited_fen },
+        voidedAt: s.voided_at,
+        voidableBySelf: s.voided_at === null && this.voidableBySelf(actor, s.cashier_id, s.created_at),
+      }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private compute(input: SaleInput): Computation {
+    const lines = this.priceLines(input);
+    const manifest = this.d.manifests.current();
+    const now = this.d.now();
+    const lastSync = this.d.lastSyncAt();
+    const hoursOffline = lastSync ? (now - Date.parse(lastSync)) / 3_600_000 : Infinity;
+    const seen = new Set<string>();
+    const allocVouchers: AllocVoucher[] = [];
+    const deviceRemaining = new Map<number, number>();
+    if (input.vouchers.length > MAX_VOUCHERS_PER_SALE) throw new PosError('too_many_vouchers', 'too many vouchers');
+
+    const vouchers = input.vouchers.map((raw): ResolvedVoucher => {
+      const normalized = normalizeScan(raw);
+      const verdict = verifyVoucher(normalized, { manifest, merchantId: this.d.merchantId(), nowMs: now, skewMs: DEFAULT_CLOCK_SKEW_MS });
+      const fields = verdict.ok ? verdict.voucher : verdict.voucher;
+      const campaign = verdict.ok ? verdict.campaign : fields ? manifest?.campaigns.get(fields.campaignId) : undefined;
+      const state = fields ? this.states.get(fields.voucherId) : undefined;
+      const balanceBefore = fields ? (fields.kind === 'fixed' ? (state && state.uses > 0 ? 0 : fields.faceValueFen) : fields.faceValueFen - (state?.spent_fen ?? 0)) : null;
+      const base: QuoteVoucher = {
+        input: normalized,
+        code: verdict.ok ? 'valid' : verdict.code,
+        voucherId: fields?.voucherId ?? null,
+        masked: fields ? maskVoucherId(fields.voucherId) : null,
+        campaignId: fields?.campaignId ?? null,
+        campaignName: campaign?.names ?? null,
+        kind: fields?.kind ?? null,
+        faceValueFen: fields?.faceValueFen ?? null,
+        validFrom: fields ? new Date(fields.validFrom * 1000).toISOString() : null,
+        validUntil: fields ? new Date(fields.validUntil * 1000).toISOString() : null,
+        balanceBeforeFen: balanceBefore,
+        usedFen: 0,
+        forfeitedFen: 0,
+        balanceAfterFen: balanceBefore,
+        selected: false,
+      };
+      if (!verdict.ok || !campaign) return { quote: base };
+      const refuse = (code: VoucherStatusCode): ResolvedVoucher => ({ quote: { ...base, code }, fields: verdict.voucher, campaign });
+      if (seen.has(verdict.voucher.voucherId)) return refuse('duplicate_in_sale');
+      seen.add(verdict.voucher.voucherId);
+      if (verdict.voucher.kind === 'fixed' && state && state.uses > 0) return refuse('already_used');
+      if (verdict.voucher.kind === 'balance' && (balanceBefore ?? 0) <= 0) return refuse('balance_exhausted');
+      // Offline limits (DESIGN.md §5): every redemption is offline until online authorization exists.
+      if (hoursOffline > campaign.offline.maxHoursOffline) return refuse('offline_too_long');
+      const offlineLeftVoucher = campaign.offline.perVoucherFen - (state?.offline_spent_fen ?? 0);
+      if (verdict.voucher.kind === 'fixed' ? verdict.voucher.faceValueFen > offlineLeftVoucher : offlineLeftVoucher <= 0) return refuse('offline_limit_voucher');
+      if (!deviceRemaining.has(campaign.id)) deviceRemaining.set(campaign.id, Math.max(0, campaign.offline.perDeviceTotalFen - this.offlineExposure(campaign.id, lastSync)));
+      if (deviceRemaining.get(campaign.id)! <= 0) return refuse('offline_limit_device');
+      const available = verdict.voucher.kind === 'fixed' ? verdict.voucher.faceValueFen : Math.min(balanceBefore ?? 0, offlineLeftVoucher);
+      allocVouchers.push({ kind: verdict.voucher.kind, campaign, faceValueFen: verdict.voucher.faceValueFen, availableFen: available, validUntil: verdict.voucher.validUntil });
+      return { quote: base, fields: verdict.voucher, campaign, allocIndex: allocVouchers.length - 1 };
+    });
+
+    const allocLines = lines.map((l) => ({ category: l.category, unitPriceFen: l.unitPriceFen, quantity: l.quantity }));
+    let main: AllocResult;
+    let alternative: AllocResult | null;
+    try {
+      ({ main, alternative } = input.plan === 'least_forfeit' ? { main: allocate(allocLines, allocVouchers, deviceRemaining, 'max_cover'), alternative: allocate(allocLines, allocVouchers, deviceRemaining, 'least_forfeit') } : allocateWithAlternative(allocLines, allocVouchers, deviceRemaining));
+    } catch (e) {
+      if (e instanceof RangeError) throw new PosError('too_many_vouchers', `more than ${MAX_COMBINATIONS} voucher combinations`);
+      throw e;
+    }
+    if (alternative && (alternative.forfeitedFen >= main.forfeitedFen || alternative.voucherPaidFen === 0)) alternative = null;
+    return { lines, vouchers, alloc: main, alternative };
+  }
+
+  private toQuote(c: Computation, plan: SaleInput['plan']): Quote {
+    const chosen = plan === 'least_forfeit' && c.alternative ? c.alternative : c.alloc;
+    const effectivePlan = chosen === c.alloc ? 'max_cover' : 'least_forfeit';
+    const lines = c.lines.map((l, j) => ({ ...l, eligibleFen: chosen.lines[j]!.eligibleFen, voucherPaidFen: chosen.lines[j]!.voucherPaidFen, status: chosen.lines[j]!.status, reason: chosen.lines[j]!.reason }));
+    const vouchers = c.vouchers.map((v) => {
+      if (v.allocIndex === undefined) return v.quote;
+      const a = chosen.vouchers[v.allocIndex]!;
+      const before = v.quote.balanceBeforeFen ?? 0;
+      return { ...v.quote, usedFen: a.usedFen, forfeitedFen: a.forfeitedFen, selected: a.selected, balanceAfterFen: v.quote.kind === 'fixed' ? (a.selected ? 0 : before) : before - a.usedFen };
+    });
+    const other = chosen === c.alloc ? c.alternative : c.alloc;
+    return {
+      lines,
+      vouchers,
+      totals: { basketFen: chosen.basketFen, voucherPaidFen: chosen.voucherPaidFen, otherTenderFen: chosen.otherTenderFen, forfeitedFen: chosen.forfeitedFen },
+      plan: effectivePlan,
+      alternative: other ? { plan: other.plan, basketFen: other.basketFen, voucherPaidFen: other.voucherPaidFen, otherTenderFen: other.otherTenderFen, forfeitedFen: other.forfeitedFen } : null,
+      committable: chosen.voucherPaidFen > 0,
+    };
+  }
+
+  private priceLines(input: SaleInput): QuoteLine[] {
+    let total = 0;
+    return input.lines.map((l) => {
+      const item = this.d.catalog.get(l.itemId);
+      const amount = item.priceFen * l.quantity;
+      total += amount;
+      if (!Number.isSafeInteger(amount) || amount > MAX_SALE_FEN || total > MAX_SALE_FEN) throw new PosError('amount_too_large', 'basket total too large', { params: { max: MAX_SALE_FEN } });
+      return { itemId: item.id, name: item.name, category: item.category, unit: item.unit, unitPriceFen: item.priceFen, quantity: l.quantity, amountFen: amount, eligibleFen: 0, voucherPaidFen: 0, status: 'no_voucher', reason: null };
+    });
+  }
+
+  /** Offline redemptions of a campaign at this till since the last sync, net of reversals. */
+  private offlineExposure(campaignId: number, sinceIso: string | null): number {
+    const row = this.d.db
+      .prepare<[number, string], { n: number | null }>("SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS n FROM journal WHERE campaign_id = ? AND authorization = 'offline' AND time >= ?")
+      .get(campaignId, sinceIso ?? '');
+    return row?.n ?? 0;
+  }
+}
+
+export function newSaleId(): string {
+  return crypto.randomUUID();
+}

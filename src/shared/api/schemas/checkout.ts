@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { CATEGORIES } from '../../domain/categories';
+import { VOUCHER_STATUS_CODES } from '../../voucher/verdict';
+
+const fen = z.number().int();
+const localized = z.object({ zh: z.string(), en: z.string() });
+
+export const MAX_LINES = 200;
+export const MAX_QUANTITY = 999;
+export const MAX_VOUCHERS_PER_SALE = 12;
+
+export const saleLineInputSchema = z.object({
+  itemId: z.number().int().positive(),
+  quantity: z.number().int().min(1).max(MAX_QUANTITY),
+});
+
+export const planSchema = z.enum(['max_cover', 'least_forfeit']);
+
+/** A basket as the renderer holds it: item ids, quantities and scanned voucher strings. Prices come from core. */
+export const saleInputSchema = z.object({
+  lines: z.array(saleLineInputSchema).max(MAX_LINES),
+  vouchers: z.array(z.string().max(4096)).max(MAX_VOUCHERS_PER_SALE),
+  plan: planSchema.default('max_cover'),
+});
+
+export const lineStatusSchema = z.enum(['eligible', 'partial', 'not_eligible', 'no_voucher']);
+export const lineReasonSchema = z.enum(['never_eligible', 'category_not_eligible', 'over_cap']).nullable();
+
+export const quoteLineSchema = z.object({
+  itemId: z.number().int(),
+  name: z.string(),
+  category: z.enum(CATEGORIES),
+  unit: z.string(),
+  unitPriceFen: fen,
+  quantity: z.number().int(),
+  amountFen: fen,
+  eligibleFen: fen,
+  voucherPaidFen: fen,
+  status: lineStatusSchema,
+  reason: lineReasonSchema,
+});
+
+export const quoteVoucherSchema = z.object({
+  /** The scanned string as normalised, so the renderer can match and remove it. */
+  input: z.string(),
+  code: z.enum(VOUCHER_STATUS_CODES),
+  voucherId: z.string().nullable(),
+  masked: z.string().nullable(),
+  campaignId: z.number().int().nullable(),
+  campaignName: localized.nullable(),
+  kind: z.enum(['fixed', 'balance']).nullable(),
+  faceValueFen: fen.nullable(),
+  validFrom: z.string().nullable(),
+  validUntil: z.string().nullable(),
+  /** What the voucher could still pay before this sale (fixed: face; balance: remaining). */
+  balanceBeforeFen: fen.nullable(),
+  usedFen: fen,
+  forfeitedFen: fen,
+  balanceAfterFen: fen.nullable(),
+  selected: z.boolean(),
+});
+
+export const totalsSchema = z.object({
+  basketFen: fen,
+  voucherPaidFen: fen,
+  otherTenderFen: fen,
+  forfeitedFen: fen,
+});
+
+export const quoteSchema = z.object({
+  lines: z.array(quoteLineSchema),
+  vouchers: z.array(quoteVoucherSchema),
+  totals: totalsSchema,
+  plan: planSchema,
+  /** Offered when the proposal forfeits and a choice forfeiting less exists. */
+  alternative: totalsSchema.extend({ plan: planSchema }).nullable(),
+  /** True when at least one voucher pays something. */
+  committable: z.boolean(),
+});
+
+export const commitInputSchema = saleInputSchema.extend({
+  /** Made by the renderer per sale: committing twice (double Enter, a retry) records the sale once. */
+  clientSaleId: z.uuid(),
+  /** The totals the cashier confirmed; if core computes anything else, nothing is committed. */
+  expect: totalsSchema.pick({ voucherPaidFen: true, otherTenderFen: true, forfeitedFen: true }),
+});
+
+export const completedSaleSchema = z.object({
+  saleId: z.string(),
+  createdAt: z.string(),
+  cashier: z.object({ id: z.number().int(), name: z.string() }),
+  lines: z.array(quoteLineSchema),
+  vouchers: z.array(
+    z.object({
+      voucherId: z.string(),
+      masked: z.string(),
+      campaignId: z.number().int(),
+      campaignName: localized,
+      kind: z.enum(['fixed', 'balance']),
+      usedFen: fen,
+      forfeitedFen: fen,
+      balanceAfterFen: fen.nullable(),
+    }),
+  ),
+  totals: totalsSchema,
+  records: z.array(z.object({ seq: z.number().int(), id: z.string(), type: z.enum(['redeem', 'reverse']), hash: z.string(), authorization: z.string() })),
+  voidedAt: z.string().nullable(),
+});
+
+export const saleSummarySchema = z.object({
+  saleId: z.string(),
+  createdAt: z.string(),
+  cashierName: z.string(),
+  totals: totalsSchema,
+  voidedAt: z.string().nullable(),
+  /** Whether the signed-in user may void it without the owner's PIN right now. */
+  voidableBySelf: z.boolean(),
+});
+
+export type SaleInput = z.output<typeof saleInputSchema>;
+export type Quote = z.output<typeof quoteSchema>;
+export type QuoteLine = z.output<typeof quoteLineSchema>;
+export type QuoteVoucher = z.output<typeof quoteVoucherSchema>;
+export type CommitInput = z.output<typeof commitInputSchema>;
+export type CompletedSale = z.output<typeof completedSaleSchema>;
+export type SaleSummary = z.output<typeof saleSummarySchema>;
+export type Totals = z.output<typeof totalsSchema>;

@@ -1,0 +1,173 @@
+import crypto from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PosApi } from '../../src/shared/api/client';
+import type { Result } from '../../src/shared/api/result';
+import { direct, overHttp, type Harness } from '../helpers/clients';
+import { seedTill } from '../helpers/seed';
+
+const value = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
+};
+const code = (r: Result<unknown>) => (r.ok ? 'ok' : r.error.code);
+
+describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
+  let h: Harness;
+  let api: PosApi;
+  let seed: ReturnType<typeof seedTill>;
+  beforeEach(async () => {
+    h = await factory.make();
+    api = h.api;
+    seed = seedTill(h.services);
+    h.useSession(seed.cashierSession());
+  });
+  afterEach(async () => h.close());
+
+  const formula = () => seed.item('飞鹤');
+  const beer = () => seed.item('啤酒');
+  const commit = async (vouchers: string[], lines: Array<{ itemId: number; quantity: number }>, plan: 'max_cover' | 'least_forfeit' = 'max_cover') => {
+    const q = value(await api.quoteSale({ lines, vouchers, plan }));
+    return api.commitSale({ lines, vouchers, plan, clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen } });
+  };
+
+  it('roles are enforced in core: signed out, cashier, owner', async () => {
+    h.useSession(undefined);
+    expect(code(await api.quoteSale({ lines: [], vouchers: [] }))).toBe('not_logged_in');
+    expect(code(await api.lookupBarcode({ code: '6902754001019' }))).toBe('not_logged_in');
+    h.useSession(seed.cashierSession());
+    expect(code(await api.createUser({ name: '新人', role: 'cashier', pin: '0000' }))).toBe('forbidden');
+    expect(code(await api.saveItem({ name: 'x', priceFen: 1, unit: '个', category: 'other', quickKey: false, barcodes: [] }))).toBe('forbidden');
+    expect(code(await api.verifyJournal({}))).toBe('forbidden');
+    h.useSession(seed.ownerSession);
+    expect(value(await api.createUser({ name: '新人', role: 'cashier', pin: '0000' }))).toMatchObject({ name: '新人', role: 'cashier' });
+    h.useSession('forged-session-token');
+    expect(code(await api.quoteSale({ lines: [], vouchers: [] }))).toBe('not_logged_in');
+  });
+
+  it('first-run setup happens once', async () => {
+    expect(value(await api.getSetupState({}))).toMatchObject({ needsSetup: false, shopName: '爱心母婴店' });
+    expect(code(await api.setupShop({ shopName: 'x', ownerName: 'y', ownerPin: '9999', loadDemoCatalog: false }))).toBe('already_set_up');
+  });
+
+  it('PIN login with lockout after 5 wrong PINs for 5 minutes', async () => {
+    const id = seed.cashier.id;
+    for (let left = 4; left >= 1; left--) {
+      const r = await api.login({ userId: id, pin: '0000' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'pin_wrong', params: { left } } });
+    }
+    expect(await api.login({ userId: id, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'locked_out', params: { minutes: 5 } } });
+    // even the right PIN is refused while locked
+    expect(code(await api.login({ userId: id, pin: '5678' }))).toBe('locked_out');
+    h.clock.ms += 5 * 60 * 1000 + 1;
+    const ok = value(await api.login({ userId: id, pin: '5678' }));
+    expect(ok.user).toMatchObject({ id, role: 'cashier' });
+  });
+
+  it('barcodes: EAN-13, UPC-A form, bad check digit, unknown', async () => {
+    expect(value(await api.lookupBarcode({ code: '6902754001019' })).name).toContain('飞鹤');
+    expect(code(await api.lookupBarcode({ code: '6902754001018' }))).toBe('invalid_barcode');
+    expect(await api.lookupBarcode({ code: '4006381333931' })).toMatchObject({ ok: false, error: { code: 'unknown_barcode', params: { code: '4006381333931' } } });
+    h.useSession(seed.ownerSession);
+    value(await api.saveItem({ name: '进口奶粉', priceFen: 30000, unit: '罐', category: 'infant_formula', quickKey: false, barcodes: ['036000291452'] }));
+    h.useSession(seed.cashierSession());
+    expect(value(await api.lookupBarcode({ code: '0036000291452' })).name).toBe('进口奶粉');
+    expect(value(await api.lookupBarcode({ code: '036000291452' })).name).toBe('进口奶粉');
+  });
+
+  it('a mixed basket: the formula is paid by the voucher, the beer is not, the rest is forfeited and recorded', async () => {
+    const v = seed.babyVoucher();
+    const lines = [
+      { itemId: beer().id, quantity: 2 },
+      { itemId: seed.item('婴儿湿巾').id, quantity: 1 },
+    ];
+    const q = value(await api.quoteSale({ lines, vouchers: [v.token] }));
+    expect(q.lines.map((l) => [l.status, l.reason])).toEqual([
+      ['not_eligible', 'never_eligible'],
+      ['eligible', null],
+    ]);
+    expect(q.totals).toEqual({ basketFen: 1300 + 2990, voucherPaidFen: 2990, otherTenderFen: 1300, forfeitedFen: 2010 });
+    expect(q.vouchers[0]).toMatchObject({ code: 'valid', selected: true, usedFen: 2990, forfeitedFen: 2010, balanceAfterFen: 0 });
+    const sale = value(await commit([v.token], lines));
+    expect(sale.totals).toEqual(q.totals);
+    expect(sale.records).toHaveLength(1);
+    const [record] = h.services.journal.bySale(sale.saleId);
+    expect(record).toMatchObject({ type: 'redeem', amountFen: 2990, forfeitedFen: 2010, otherTenderFen: 1300, authorization: 'offline', voucherId: v.fields.voucherId, categories: { baby_care: { amountFen: 2990, quantity: 1 } } });
+    // the same voucher again: already used
+    const again = value(await api.quoteSale({ lines, vouchers: [v.token] }));
+    expect(again.vouchers[0]!.code).toBe('already_used');
+    expect(again.committable).toBe(false);
+    expect(code(await commit([v.token], lines))).toBe('sale_blocked');
+  });
+
+  it('committing twice with the same client sale id records the sale once', async () => {
+    const v = seed.childVoucher();
+    const lines = [{ itemId: seed.item('绘本').id, quantity: 1 }];
+    const q = value(await api.quoteSale({ lines, vouchers: [v.token] }));
+    const input = { lines, vouchers: [v.token], plan: 'max_cover' as const, clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen } };
+    const [a, b] = await Promise.all([api.commitSale(input), api.commitSale(input)]);
+    expect(value(a).saleId).toBe(value(b).saleId);
+    expect(h.services.journal.head().seq).toBe(1);
+    const after = value(await api.quoteSale({ lines, vouchers: [v.token] }));
+    expect(after.vouchers[0]).toMatchObject({ balanceBeforeFen: 20000 - 3280 });
+  });
+
+  it('a sale that changed since the cashier saw it is not committed', async () => {
+    const v = seed.babyVoucher();
+    const lines = [{ itemId: formula().id, quantity: 1 }];
+    const r = await api.commitSale({ lines, vouchers: [v.token], plan: 'max_cover', clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: 4000, otherTenderFen: 0, forfeitedFen: 0 } });
+    expect(code(r)).toBe('quote_changed');
+    expect(h.services.journal.head().seq).toBe(0);
+  });
+
+  it('the cashier may choose the plan that forfeits less', async () => {
+    const vouchers = [seed.babyVoucher().token, seed.babyVoucher().token, seed.babyVoucher().token];
+    const lines = [{ itemId: seed.item('好奇').id, quantity: 1 }]; // ¥119: three vouchers pay it all and forfeit ¥31
+    const q = value(await api.quoteSale({ lines, vouchers }));
+    expect(q.totals).toMatchObject({ voucherPaidFen: 11900, forfeitedFen: 3100, otherTenderFen: 0 });
+    expect(q.alternative).toMatchObject({ plan: 'least_forfeit', voucherPaidFen: 10000, forfeitedFen: 0, otherTenderFen: 1900 });
+    const sale = value(await commit(vouchers, lines, 'least_forfeit'));
+    expect(sale.totals).toMatchObject({ voucherPaidFen: 10000, forfeitedFen: 0, otherTenderFen: 1900 });
+    expect(sale.vouchers).toHaveLength(2);
+    // the third voucher was not consumed
+    expect(value(await api.quoteSale({ lines, vouchers: [vouchers[2]!] })).vouchers[0]!.code).toBe('valid');
+  });
+
+  it('void: own sale within 10 minutes; later only with the owner’s PIN; the voucher is usable again', async () => {
+    const v = seed.babyVoucher();
+    const lines = [{ itemId: formula().id, quantity: 1 }];
+    const sale = value(await commit([v.token], lines));
+    h.clock.ms += 11 * 60 * 1000;
+    expect(code(await api.voidSale({ saleId: sale.saleId }))).toBe('void_needs_owner');
+    expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: '0000' }))).toBe('pin_wrong');
+    const voided = value(await api.voidSale({ saleId: sale.saleId, ownerPin: '1234' }));
+    expect(voided.voidedAt).not.toBeNull();
+    expect(voided.records.map((r) => r.type)).toEqual(['redeem', 'reverse']);
+    expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: '1234' }))).toBe('already_voided');
+    expect(value(await api.quoteSale({ lines, vouchers: [v.token] })).vouchers[0]!.code).toBe('valid');
+    h.useSession(seed.ownerSession);
+    expect(value(await api.verifyJournal({}))).toEqual({ ok: true, count: 2, headSeq: 2, problem: null });
+  });
+
+  it('today’s sales list knows what the cashier may void alone', async () => {
+    const s1 = value(await commit([seed.babyVoucher().token], [{ itemId: formula().id, quantity: 1 }]));
+    const list = value(await api.listSalesToday({}));
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ saleId: s1.saleId, voidableBySelf: true, cashierName: '李收银' });
+    h.clock.ms += 11 * 60 * 1000;
+    expect(value(await api.listSalesToday({}))[0]!.voidableBySelf).toBe(false);
+  });
+
+  it('overflowing quantities and prices are refused', async () => {
+    expect(code(await api.quoteSale({ lines: [{ itemId: formula().id, quantity: 100000 }], vouchers: [] }))).toBe('validation');
+    const many = Array.from({ length: 200 }, () => ({ itemId: formula().id, quantity: 999 }));
+    expect(code(await api.quoteSale({ lines: many, vouchers: [] }))).toBe('amount_too_large');
+    h.useSession(seed.ownerSession);
+    expect(code(await api.saveItem({ name: 'x', priceFen: 10_000_001, unit: '个', category: 'other', quickKey: false, barcodes: [] }))).toBe('validation');
+  });
+
+  it('every scanned string in a sale gets a verdict; the same voucher twice is caught', async () => {
+    const v = seed.babyVoucher();
+    const q = value(await api.quoteSale({ lines: [{ itemId: formula().id, quantity: 1 }], vouchers: [v.token, v.token, 'hello', '', seed.babyVoucher({ validUntil: Date.parse('2026-01-01T00:00:00Z') / 1000, validFrom: Date.parse('2025-12-01T00:00:00Z') / 1000 }).token] }));
+    expect(q.vouchers.map((x) => x.code)).toEqual(['valid', 'duplicate_in_sale', 'wrong_prefix', 'empty', 'expired']);
+  });
+});
