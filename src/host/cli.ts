@@ -6,6 +6,7 @@ import { createServices, type Services } from '../core/services';
 import { PosError } from '../shared/api/errors';
 import { errorMessage } from '../shared/i18n/translate';
 import { APP_VERSION } from '../shared/version';
+import { ensureDemoProgram } from './demo';
 import { startHost } from './server';
 
 /**
@@ -28,8 +29,13 @@ async function main(argv: string[]): Promise<void> {
     }
     throw e;
   }
+  const demo = argv.includes('--no-demo') || process.env.CARETILL_NO_DEMO === '1' ? null : await ensureDemoProgram(services);
   const host = await startHost({ dispatch: services.dispatch, port, rendererDir: findRendererDir(argv) });
   process.stdout.write(`CareTill 关爱收银台 is running in the Node host (no Electron here); open ${host.openUrl}\n`);
+  if (demo) {
+    process.stdout.write(`Demo program installed: voucher codes in ${demo.csv}\n`);
+    void demo.cards.then((file) => file && process.stdout.write(`Demo voucher cards to print or show to the camera: ${file}\n`));
+  }
 
   let closing = false;
   const shutdown = () => {

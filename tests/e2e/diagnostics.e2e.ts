@@ -2,6 +2,8 @@ import { expect, startTillHost, stopTillHost, test } from './fixtures';
 
 test('the diagnostics screen opens in Chinese with real values', async ({ page, till }) => {
   await page.goto(till.openUrl);
+  await expect(page.getByRole('heading', { name: '欢迎使用关爱收银台' })).toBeVisible();
+  await page.getByTestId('tab-diagnostics').click();
   await expect(page.getByRole('heading', { name: '系统信息' })).toBeVisible();
   await expect(page.getByTestId('diag-dataDir')).toHaveText(till.dataDir);
   await expect(page.getByTestId('diag-schemaVersion')).toHaveText(/^\d+$/);
@@ -15,10 +17,10 @@ test('the diagnostics screen opens in Chinese with real values', async ({ page, 
 test('English can be chosen and stays chosen after a reload', async ({ page, till }) => {
   await page.goto(till.openUrl);
   await page.getByTestId('lang-en').click();
-  await expect(page.getByRole('heading', { name: 'About & diagnostics' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Welcome to CareTill' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'About & diagnostics' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Welcome to CareTill' })).toBeVisible();
   await expect(page.getByTestId('status-printer')).toContainText('Printer: Not set up');
 });
 
@@ -31,7 +33,7 @@ test('without the launch token the page says what to do, in both languages', asy
 
 test('a second host on the same data directory refuses to start with a clear message', async ({ page, till }) => {
   await page.goto(till.openUrl);
-  await expect(page.getByRole('heading', { name: '系统信息' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '欢迎使用关爱收银台' })).toBeVisible();
   const error = await startTillHost(till.dataDir).then(
     async (h) => {
       await stopTillHost(h);

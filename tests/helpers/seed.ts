@@ -7,7 +7,7 @@ import { testCampaign, testIssuer, testManifest, testRoot } from './issuer';
  * campaign (fixed ¥50, formula ≤ 2 a visit) and a child campaign (balance), the demo catalogue,
  * an owner (PIN 1234) and a cashier (PIN 5678). Everything goes through core's real code.
  */
-export function seedTill(services: Services, extraCampaigns: CampaignInput[] = []) {
+export function seedTill(services: Services, extraCampaigns: Array<Partial<CampaignInput>> = []) {
   const root = testRoot();
   const issuer = testIssuer(1, { from: '2026-01-01T00:00:00Z', until: '2029-01-01T00:00:00Z' });
   const baby = testCampaign({ id: 1, eligibleCategories: ['infant_formula', 'diapers', 'baby_clothing', 'baby_care'], perVisitCaps: { infant_formula: { maxQuantity: 2 } } });

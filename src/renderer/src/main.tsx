@@ -2,11 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/ApiContext';
 import { selectApi } from './api/selectApi';
+import { sessionToken } from './api/session';
 import { App } from './App';
 import './styles/app.css';
 
-// Sessions arrive with cashier login; until then calls carry none.
-const api = selectApi(() => undefined);
+const api = selectApi(sessionToken);
 
 const root = document.getElementById('root');
 if (root) {
