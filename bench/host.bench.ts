@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '..');
 async function coldStartOnce(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caretill-bench-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'out/host/cli.js'), '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'out/host/cli.js'), '--port', '0', '--data-dir', dataDir, '--no-demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const openUrl = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -4,9 +4,11 @@ import path from 'node:path';
 import type { Bench, Metric } from './harness';
 import { hostBench } from './host.bench';
 import { tokenBench } from './token.bench';
+import { checkoutBench } from './checkout.bench';
+import { cameraBench } from './camera.bench';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches: Bench[] = [hostBench, tokenBench];
+const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'out/host/cli.js')) || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
