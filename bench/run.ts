@@ -6,9 +6,10 @@ import { hostBench } from './host.bench';
 import { tokenBench } from './token.bench';
 import { checkoutBench } from './checkout.bench';
 import { cameraBench } from './camera.bench';
+import { receiptBench } from './receipt.bench';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench];
+const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench, receiptBench];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'out/host/cli.js')) || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {

@@ -11,6 +11,7 @@ import { Checkout } from './checkout/checkout';
 import { DATABASE_FILE, type CoreConfig } from './config';
 import { openDatabase, schemaVersion, type Db } from './db/open';
 import { Journal } from './journal/journal';
+import { PrintService } from './printing/printService';
 import { SettingsStore } from './system/settings';
 import { ManifestStore } from './vouchers/manifestStore';
 
@@ -23,6 +24,7 @@ export interface Services {
   readonly catalog: Catalog;
   readonly journal: Journal;
   readonly checkout: Checkout;
+  readonly printing: PrintService;
   readonly handlers: Handlers;
   readonly dispatch: Dispatcher;
   close(): void;
@@ -31,6 +33,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Clock for tests; the real one otherwise. */
   now?: () => number;
+  /** First print retry delay (tests shorten it). */
+  printRetryBaseMs?: number;
 }
 
 /**
@@ -47,7 +51,21 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   const users = new Users(db, now);
   const catalog = new Catalog(db);
   const journal = new Journal(db, () => deviceId);
-  const checkout = new Checkout({
+  const timeZone = () => settings.read<string>('shop.timeZone', DEFAULT_TIME_ZONE);
+  const shopName = () => settings.read<string | null>('shop.name', null);
+  // eslint-disable-next-line prefer-const -- assigned right below; the print service and checkout refer to each other
+  let checkout: Checkout;
+  const printing = new PrintService({
+    db,
+    settings,
+    sale: (id) => checkout.get(id),
+    shopName: () => shopName() ?? '关爱收银台',
+    tillId: () => deviceId.replace(/-/g, '').slice(0, 6).toUpperCase(),
+    timeZone,
+    now,
+    ...(options.printRetryBaseMs !== undefined ? { retryBaseMs: options.printRetryBaseMs } : {}),
+  });
+  checkout = new Checkout({
     db,
     catalog,
     manifests,
@@ -55,10 +73,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     merchantId: () => settings.read<string | null>('program.merchantId', null),
     lastSyncAt: () => manifests.lastSyncAt(),
     now,
+    onCommitted: (saleId) => printing.enqueueReceipts(saleId),
   });
   const startedAt = new Date(now()).toISOString();
-  const timeZone = () => settings.read<string>('shop.timeZone', DEFAULT_TIME_ZONE);
-  const shopName = () => settings.read<string | null>('shop.name', null);
   const me = (ctx: CallContext): Session => {
     const s = users.session(ctx.sessionToken);
     if (!s) throw new PosError('not_logged_in', 'no session');
@@ -84,7 +101,8 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
       return {
         cashier: s ? { name: s.name, role: s.role } : null,
         connection: 'not_enrolled',
-        printer: 'not_configured',
+        printer: printing.state().status,
+        printQueue: printing.state().waiting,
         pendingUploads: journal.head().seq,
       };
     },
@@ -129,13 +147,41 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     saveItem: (input) => catalog.save(input),
 
     quoteSale: (input) => checkout.quote(input),
-    commitSale: (input, ctx) => checkout.commit(input, me(ctx)),
+    commitSale: (input, ctx) => {
+      const sale = checkout.commit(input, me(ctx));
+      printing.kick();
+      return sale;
+    },
     voidSale: ({ saleId, ownerPin }, ctx) => checkout.void(saleId, me(ctx), ownerPin === undefined ? null : () => void users.approveAsOwner(ownerPin)),
     listSalesToday: (_args, ctx) => checkout.list(new Date(startOfShopDay(now(), timeZone())).toISOString(), me(ctx)),
     getSale: ({ saleId }) => checkout.get(saleId),
     verifyJournal: () => {
       const v = journal.verify();
       return v.ok ? { ok: true, count: v.count, headSeq: v.headSeq, problem: null } : { ok: false, count: 0, headSeq: v.seq, problem: v.problem };
+    },
+
+    getReceipt: ({ saleId, copy }) => printing.preview(saleId, copy),
+    printReceipt: ({ saleId, copy }) => {
+      checkout.get(saleId); // sale_not_found for an unknown id
+      const jobs = (copy === 'both' ? (['beneficiary', 'shop'] as const) : [copy]).map((c) => printing.enqueue('receipt', saleId, c));
+      printing.kick();
+      return { jobs };
+    },
+    getPrinter: () => ({ settings: printing.config(), state: printing.state() }),
+    savePrinter: (s) => ({ settings: printing.saveConfig(s), state: printing.state() }),
+    printTest: () => {
+      const job = printing.enqueue('test', null, 'test');
+      printing.kick();
+      return { jobs: [job] };
+    },
+    listPrintJobs: () => printing.jobs(),
+    retryPrinting: () => {
+      printing.retryNow();
+      return printing.state();
+    },
+    cancelPrintJob: ({ jobId }) => {
+      printing.cancel(jobId);
+      return printing.state();
     },
 
     getPreferences: () => ({ cameraId: settings.read<string | null>('pref.cameraId', null) }),
@@ -147,6 +193,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
 
   const roleOf = (ctx: CallContext): Role | null => users.session(ctx.sessionToken)?.role ?? null;
 
+  // Receipts left waiting when the till stopped are tried again at once.
+  printing.retryNow();
+
   return {
     config,
     db,
@@ -156,9 +205,13 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     catalog,
     journal,
     checkout,
+    printing,
     handlers,
     dispatch: createDispatcher(handlers, roleOf),
-    close: () => db.close(),
+    close: () => {
+      printing.stop();
+      db.close();
+    },
   };
 }
 

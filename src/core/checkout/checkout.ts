@@ -29,6 +29,8 @@ export interface CheckoutDeps {
   /** Last successful contact with the program (ISO), for the max-hours-offline rule. */
   lastSyncAt: () => string | null;
   now: () => number;
+  /** Runs inside the commit transaction (e.g. to queue receipts), so it commits with the sale or not at all. */
+  onCommitted?: (saleId: string) => void;
 }
 
 interface ResolvedVoucher {
@@ -115,6 +117,7 @@ export class Checkout {
         first = false;
         this.states.apply(v.fields, { spent: a.usedFen, forfeited: a.forfeitedFen, uses: 1, offline: a.usedFen }, nowIso);
       }
+      this.d.onCommitted?.(saleId);
       return saleId;
     });
     return this.get(run.immediate());

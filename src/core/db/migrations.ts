@@ -139,6 +139,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'persisted print queue',
+    sql: `
+      -- Receipts waiting for the printer. A sale never waits for paper: it is committed first and
+      -- its receipts are queued in the same transaction, then printed (and retried) from here.
+      CREATE TABLE print_jobs (
+        id               INTEGER PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('receipt', 'test')),
+        sale_id          TEXT REFERENCES sales (id),
+        copy             TEXT NOT NULL CHECK (copy IN ('beneficiary', 'shop', 'test')),
+        status           TEXT NOT NULL CHECK (status IN ('queued', 'done', 'cancelled')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        last_error       TEXT,
+        next_attempt_at  TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        printed_at       TEXT
+      ) STRICT;
+      CREATE INDEX print_jobs_due ON print_jobs (status, next_attempt_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -150,7 +150,7 @@ function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase;
         </div>
       </header>
       <main className="content">{body}</main>
-      <StatusBar />
+      <StatusBar key={user ? `u${user.id}` : phase.kind} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { LOCALES } from '../i18n/locales';
 import { loginResultSchema, pinSchema, roleSchema, setupInputSchema, setupStateSchema, userSchema } from './schemas/auth';
 import { itemInputSchema, itemSchema } from './schemas/catalog';
 import { commitInputSchema, completedSaleSchema, quoteSchema, saleInputSchema, saleSummarySchema } from './schemas/checkout';
+import { printerSettingsSchema, printerStateSchema, printJobSchema, receiptPreviewSchema } from './schemas/printing';
 
 /**
  * The PosApi contract: every method the UI may call, with zod schemas for its argument and
@@ -45,6 +46,8 @@ export const statusSchema = z.object({
   cashier: z.object({ name: z.string(), role: z.enum(['cashier', 'owner']) }).nullable(),
   connection: connectionStateSchema,
   printer: z.enum(['not_configured', 'ready', 'error']),
+  /** Receipts waiting for the printer. */
+  printQueue: z.number().int().nonnegative(),
   pendingUploads: z.number().int().nonnegative(),
 });
 
@@ -96,6 +99,16 @@ export const posApiContract = {
   listSalesToday: { input: noArgs, output: z.array(saleSummarySchema), access: 'cashier' },
   getSale: { input: z.object({ saleId: z.string().max(64) }).strict(), output: completedSaleSchema, access: 'cashier' },
   verifyJournal: { input: noArgs, output: journalCheckSchema, access: 'owner' },
+
+  // receipts and the printer
+  getReceipt: { input: z.object({ saleId: z.string().max(64), copy: z.enum(['beneficiary', 'shop']).default('beneficiary') }).strict(), output: receiptPreviewSchema, access: 'cashier' },
+  printReceipt: { input: z.object({ saleId: z.string().max(64), copy: z.enum(['beneficiary', 'shop', 'both']).default('beneficiary') }).strict(), output: z.object({ jobs: z.array(z.number().int()) }), access: 'cashier' },
+  getPrinter: { input: noArgs, output: z.object({ settings: printerSettingsSchema, state: printerStateSchema }), access: 'cashier' },
+  savePrinter: { input: printerSettingsSchema, output: z.object({ settings: printerSettingsSchema, state: printerStateSchema }), access: 'owner' },
+  printTest: { input: noArgs, output: z.object({ jobs: z.array(z.number().int()) }), access: 'owner' },
+  listPrintJobs: { input: noArgs, output: z.array(printJobSchema), access: 'cashier' },
+  retryPrinting: { input: noArgs, output: printerStateSchema, access: 'cashier' },
+  cancelPrintJob: { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printerStateSchema, access: 'owner' },
 
   // per-till preferences
   getPreferences: { input: noArgs, output: preferencesSchema, access: 'cashier' },

@@ -13,6 +13,7 @@ import { beepError, beepOk } from '../sound/beep';
 import { BasketTable } from './BasketTable';
 import { CameraBox } from './CameraBox';
 import { ItemFinder } from './ItemFinder';
+import { ReceiptPreview } from '../printing/ReceiptPreview';
 import { ReceiptSummary } from './ReceiptSummary';
 import { TotalsPanel } from './TotalsPanel';
 import { useSale } from './useSale';
@@ -159,7 +160,10 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
   if (sale.completed) {
     return (
       <div className="checkout done">
-        <ReceiptSummary sale={lastSale?.saleId === sale.completed.saleId ? lastSale : sale.completed} shopName={shopName} />
+        <div className="done-grid">
+          <ReceiptSummary sale={lastSale?.saleId === sale.completed.saleId ? lastSale : sale.completed} shopName={shopName} />
+          <ReceiptPreview key={`${sale.completed.saleId}-${lastSale?.voidedAt ?? ''}`} saleId={sale.completed.saleId} />
+        </div>
         <div className="actions">
           <button type="button" className="primary big" onClick={newSale} data-testid="new-sale" autoFocus>
             {t('checkout.newSale')}

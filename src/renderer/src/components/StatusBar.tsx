@@ -6,7 +6,7 @@ import { useI18n } from '../i18n/I18nProvider';
 export function StatusBar() {
   const api = useApi();
   const { t } = useI18n();
-  const status = useCall(() => api.getStatus({}), { intervalMs: 5000 });
+  const status = useCall(() => api.getStatus({}), { intervalMs: 3000 });
   if (status.state !== 'ok') {
     return (
       <footer className="status-bar" data-testid="status-bar">
@@ -27,6 +27,12 @@ export function StatusBar() {
       </span>
       <span className={`status-item ${s.printer === 'error' ? 'bad' : s.printer === 'ready' ? 'good' : ''}`} data-testid="status-printer">
         {t('status.printer')}: {t(`status.printer.${s.printer}`)}
+        {s.printQueue > 0 && ` · ${t('status.printQueue', { count: s.printQueue })}`}
+        {s.printer === 'error' && (
+          <button type="button" className="status-btn" onClick={() => void api.retryPrinting({}).then(status.reload)} data-testid="status-retry-print">
+            {t('print.retry')}
+          </button>
+        )}
       </span>
       <span className={`status-item ${s.pendingUploads > 0 ? 'warn' : ''}`} data-testid="status-pending">
         {t('status.pending')}: {t('status.pending.count', { count: s.pendingUploads })}

@@ -4,6 +4,7 @@ import type { CompletedSale } from '../../../shared/api/schemas/checkout';
 import { useApi } from '../api/ApiContext';
 import { useCall } from '../api/useCall';
 import { ReceiptSummary } from '../checkout/ReceiptSummary';
+import { ReceiptPreview } from '../printing/ReceiptPreview';
 import { OwnerPinDialog } from '../components/OwnerPinDialog';
 import { useI18n } from '../i18n/I18nProvider';
 import { beepError, beepOk } from '../sound/beep';
@@ -89,7 +90,10 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
       )}
       {open && (
         <div className="history-receipt">
-          <ReceiptSummary sale={open} shopName={shopName} />
+          <div className="done-grid">
+            <ReceiptSummary sale={open} shopName={shopName} />
+            <ReceiptPreview key={`${open.saleId}-${open.voidedAt ?? ''}`} saleId={open.saleId} />
+          </div>
           <button type="button" onClick={() => setOpen(null)}>
             {t('common.close')}
           </button>

@@ -3,6 +3,7 @@ import type { ApiError } from '../../../shared/api/errors';
 import { useApi } from '../api/ApiContext';
 import { useCall } from '../api/useCall';
 import { useI18n } from '../i18n/I18nProvider';
+import { PrinterSettingsPanel } from '../printing/PrinterSettingsPanel';
 
 /** The owner's corner: cashier accounts and a check of the journal's integrity. */
 export function ManageScreen() {
@@ -54,6 +55,8 @@ export function ManageScreen() {
         </button>
       </form>
       {error && <p className="error-box">{err(error)}</p>}
+      <h2>{t('printer.title')}</h2>
+      <PrinterSettingsPanel />
       <h2>{t('manage.journal')}</h2>
       <button type="button" onClick={() => void verify()} data-testid="verify-journal">
         {t('manage.verify')}

@@ -1,0 +1,209 @@
+import QRCode from 'qrcode';
+import type { CompletedSale } from '../../shared/api/schemas/checkout';
+import type { PrinterSettings, PrinterState, PrintJob, ReceiptPreview } from '../../shared/api/schemas/printing';
+import type { Db } from '../db/open';
+import type { SettingsStore } from '../system/settings';
+import { esc, receiptDocument, type ReceiptCopy, type ReceiptDoc } from './receiptDocument';
+import { COLUMNS, toEscpos, toPreviewLines } from './render';
+import { PrintFailure, sendToPrinter, type PrintErrorCode, type TransportOptions } from './transport';
+
+export const DEFAULT_PRINTER: PrinterSettings = {
+  kind: 'none',
+  uri: '',
+  width: 58,
+  qr: 'native',
+  drawer: false,
+  copies: { beneficiary: true, shop: false },
+  timeoutMs: 4000,
+  confirm: true,
+};
+
+interface JobRow {
+  id: number;
+  kind: 'receipt' | 'test';
+  sale_id: string | null;
+  copy: 'beneficiary' | 'shop' | 'test';
+  status: 'queued' | 'done' | 'cancelled';
+  attempts: number;
+  last_error: PrintErrorCode | null;
+  next_attempt_at: string;
+  created_at: string;
+  printed_at: string | null;
+}
+
+export interface PrintDeps {
+  db: Db;
+  settings: SettingsStore;
+  sale: (saleId: string) => CompletedSale;
+  shopName: () => string;
+  tillId: () => string;
+  timeZone: () => string;
+  now: () => number;
+  /** The transport; tests may wrap it, production uses node-thermal-printer. */
+  send?: (bytes: Buffer, o: TransportOptions) => Promise<void>;
+  /** First retry delay; doubles each attempt up to a minute, with ±20% jitter. */
+  retryBaseMs?: number;
+}
+
+/**
+ * Receipts: one document rendered to ESC/POS and to the preview, a persisted queue, and a worker
+ * that prints in order and retries with backoff. Printing never blocks or undoes a sale: jobs are
+ * queued inside the sale's transaction and printed after it has committed.
+ */
+export class PrintService {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  /** A kick arrived while a job was being sent: go round again (and retry at once) when it finishes. */
+  private rerun = false;
+  private stopped = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly d: PrintDeps) {}
+
+  config(): PrinterSettings {
+    return { ...DEFAULT_PRINTER, ...this.d.settings.read<Partial<PrinterSettings>>('printer.config', {}) };
+  }
+
+  /** Saving the settings is usually "I fixed the printer": waiting receipts are tried right away. */
+  saveConfig(c: PrinterSettings): PrinterSettings {
+    this.d.settings.write('printer.config', c);
+    this.retryNow();
+    return this.config();
+  }
+
+  /** Queues the configured copies of a sale's receipt. Call inside the sale's transaction. */
+  enqueueReceipts(saleId: string): number[] {
+    const c = this.config();
+    if (c.kind === 'none') return [];
+    const copies: ReceiptCopy[] = [...(c.copies.beneficiary ? ['beneficiary' as const] : []), ...(c.copies.shop ? ['shop' as const] : [])];
+    return copies.map((copy) => this.enqueue('receipt', saleId, copy));
+  }
+
+  enqueue(kind: 'receipt' | 'test', saleId: string | null, copy: ReceiptCopy | 'test'): number {
+    const now = new Date(this.d.now()).toISOString();
+    return Number(
+      this.d.db.prepare('INSERT INTO print_jobs (kind, sale_id, copy, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(kind, saleId, copy, 'queued', now, now).lastInsertRowid,
+    );
+  }
+
+  document(saleId: string, copy: ReceiptCopy): ReceiptDoc {
+    const width = this.config().width;
+    return receiptDocument(this.d.sale(saleId), { columns: COLUMNS[width], shopName: this.d.shopName(), tillId: this.d.tillId(), timeZone: this.d.timeZone(), copy });
+  }
+
+  async preview(saleId: string, copy: ReceiptCopy): Promise<ReceiptPreview> {
+    const width = this.config().width;
+    const doc = this.document(saleId, copy);
+    const qrSvg = await QRCode.toString(doc.qr, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { width, ...toPreviewLines(doc, width), qr: doc.qr, qrSvg };
+  }
+
+  jobs(limit = 50): PrintJob[] {
+    return this.d.db.prepare<[number], JobRow>('SELECT * FROM print_jobs ORDER BY id DESC LIMIT ?').all(limit).map(toJob);
+  }
+
+  state(): PrinterState {
+    const c = this.config();
+    const waiting = (this.d.db.prepare("SELECT count(*) AS n FROM print_jobs WHERE status = 'queued'").get() as { n: number }).n;
+    const oldest = this.d.db.prepare<[], { last_error: PrintErrorCode | null }>("SELECT last_error FROM print_jobs WHERE status = 'queued' ORDER BY id LIMIT 1").get();
+    if (c.kind === 'none') return { status: 'not_configured', waiting, lastError: null };
+    return { status: oldest?.last_error ? 'error' : 'ready', waiting, lastError: oldest?.last_error ?? null };
+  }
+
+  cancel(jobId: number): void {
+    this.d.db.prepare("UPDATE print_jobs SET status = 'cancelled' WHERE id = ? AND status = 'queued'").run(jobId);
+  }
+
+  /** Retry everything waiting now, not at its scheduled time (the cashier fixed the printer). */
+  retryNow(): void {
+    this.d.db.prepare("UPDATE print_jobs SET next_attempt_at = ? WHERE status = 'queued'").run(new Date(this.d.now()).toISOString());
+    this.kick();
+  }
+
+  /** Starts the worker if it is not already printing. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running) this.rerun = true;
+    else this.idle = this.drain();
+  }
+
+  /** Resolves when the worker has nothing due (for tests and shutdown). */
+  async settled(): Promise<void> {
+    for (;;) {
+      const current = this.idle;
+      await current;
+      if (current === this.idle) return;
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const c = this.config();
+        if (c.kind === 'none') return;
+        const nowIso = new Date(this.d.now()).toISOString();
+        const job = this.d.db.prepare<[], JobRow>("SELECT * FROM print_jobs WHERE status = 'queued' ORDER BY id LIMIT 1").get();
+        if (!job) return;
+        if (job.next_attempt_at > nowIso) {
+          this.schedule(Date.parse(job.next_attempt_at) - this.d.now());
+          return;
+        }
+        try {
+          const bytes = job.kind === 'test' ? testPage(c, this.d.shopName()) : toEscpos(this.document(job.sale_id!, job.copy as ReceiptCopy), { width: c.width, qr: c.qr, drawer: c.drawer && job.copy === 'beneficiary', confirm: c.confirm });
+          await (this.d.send ?? sendToPrinter)(bytes, { uri: c.uri, timeoutMs: c.timeoutMs, confirm: c.confirm });
+          this.d.db.prepare("UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = NULL, printed_at = ? WHERE id = ?").run(new Date(this.d.now()).toISOString(), job.id);
+        } catch (e) {
+          const code: PrintErrorCode = e instanceof PrintFailure ? e.code : 'printer_error';
+          const attempts = job.attempts + 1;
+          const base = this.d.retryBaseMs ?? 2000;
+          // A retry asked for while this attempt was under way gets one more attempt at once; otherwise back off.
+          const retryAtOnce = this.rerun;
+          const delay = retryAtOnce ? 0 : Math.min(60_000, base * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+          this.d.db.prepare('UPDATE print_jobs SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(attempts, code, new Date(this.d.now() + delay).toISOString(), job.id);
+          // Keep order: nothing behind a failed receipt prints before it.
+          if (!retryAtOnce) this.schedule(delay);
+          return;
+        }
+      }
+    } finally {
+      this.running = false;
+      if (this.rerun && !this.stopped) {
+        this.rerun = false;
+        this.idle = this.drain();
+      }
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, Math.max(0, ms));
+    this.timer.unref();
+  }
+}
+
+function toJob(r: JobRow): PrintJob {
+  return { id: r.id, kind: r.kind, saleId: r.sale_id, copy: r.copy, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, printedAt: r.printed_at };
+}
+
+/** A test page: Chinese text, the column ruler for the configured width, and a QR code. */
+function testPage(c: PrinterSettings, shopName: string): Buffer {
+  const cols = COLUMNS[c.width];
+  const ruler = '1234567890'.repeat(5).slice(0, cols);
+  const before = `{width:*}\n^^${esc(shopName)}\n打印测试 Test print\n|${c.width}mm ${cols} 列\n|中文测试：关爱收银台 ￥123.45\n|${ruler}\n`;
+  return toEscpos({ before, qr: 'CT-TEST', after: '{width:*}\n打印机工作正常\n' }, { width: c.width, qr: c.qr, drawer: false, confirm: c.confirm });
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+export const printerSettingsSchema = z
+  .object({
+    /** none: no printer (receipts on screen only). network: tcp://host:9100. device: /dev/usb/lp0, COM3, \\\\pc\\share. os: printer:NAME. */
+    kind: z.enum(['none', 'network', 'device', 'os']),
+    uri: z.string().trim().max(200),
+    width: z.union([z.literal(58), z.literal(80)]),
+    qr: z.enum(['native', 'raster']),
+    drawer: z.boolean(),
+    copies: z.object({ beneficiary: z.boolean(), shop: z.boolean() }).strict(),
+    timeoutMs: z.number().int().min(500).max(60_000),
+    /** Wait for the printer's status answer to confirm each receipt (network printers). */
+    confirm: z.boolean(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.kind === 'network' && !/^tcp:\/\/[^/:\s]+(:\d{1,5})?\/?$/i.test(s.uri)) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'network printers look like tcp://192.168.1.50:9100' });
+    if (s.kind === 'os' && !/^printer:.+/i.test(s.uri)) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'OS printers look like printer:NAME' });
+    if (s.kind === 'device' && s.uri.length === 0) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'give the device, e.g. /dev/usb/lp0 or COM3' });
+  });
+
+export const printErrorSchema = z.enum(['printer_offline', 'printer_timeout', 'printer_dropped', 'printer_no_paper', 'printer_unreachable', 'printer_driver_missing', 'printer_error']);
+
+export const printJobSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(['receipt', 'test']),
+  saleId: z.string().nullable(),
+  copy: z.enum(['beneficiary', 'shop', 'test']),
+  status: z.enum(['queued', 'done', 'cancelled']),
+  attempts: z.number().int(),
+  lastError: printErrorSchema.nullable(),
+  createdAt: z.string(),
+  printedAt: z.string().nullable(),
+});
+
+export const printerStateSchema = z.object({
+  status: z.enum(['not_configured', 'ready', 'error']),
+  waiting: z.number().int(),
+  lastError: printErrorSchema.nullable(),
+});
+
+export const receiptPreviewSchema = z.object({
+  width: z.union([z.literal(58), z.literal(80)]),
+  lines: z.array(z.string()),
+  /** The QR code is drawn before lines[qrAt]. */
+  qrAt: z.number().int().nonnegative(),
+  qr: z.string(),
+  /** The QR as an SVG document, drawn beside the text lines. */
+  qrSvg: z.string(),
+});
+
+export type PrinterSettings = z.output<typeof printerSettingsSchema>;
+export type PrintJob = z.output<typeof printJobSchema>;
+export type PrinterState = z.output<typeof printerStateSchema>;
+export type ReceiptPreview = z.output<typeof receiptPreviewSchema>;

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { receiptDocument, receiptQrPayload } from '../../src/core/printing/receiptDocument';
+import { toEscpos, toPreviewLines, COLUMNS } from '../../src/core/printing/render';
+import type { CompletedSale } from '../../src/shared/api/schemas/checkout';
+import { decodeEscpos, normalizeLines } from '../helpers/escposDecoder';
+
+export const sampleSale: CompletedSale = {
+  saleId: '3f2a9c1d-7e6b-4a5c-9d8e-1f2a3b4c5d6e',
+  createdAt: '2026-11-22T04:05:06.000Z',
+  cashier: { id: 2, name: '李收银' },
+  lines: [
+    { itemId: 1, name: '飞鹤星飞帆婴儿配方奶粉1段 800g（超长的商品名称需要换行显示）', category: 'infant_formula', unit: '罐', unitPriceFen: 26800, quantity: 1, amountFen: 26800, eligibleFen: 5000, voucherPaidFen: 5000, status: 'eligible', reason: null },
+    { itemId: 2, name: 'Beer | 啤酒 {500ml} ^_^', category: 'alcohol', unit: '罐', unitPriceFen: 650, quantity: 2, amountFen: 1300, eligibleFen: 0, voucherPaidFen: 0, status: 'not_eligible', reason: null },
+  ],
+  vouchers: [{ voucherId: 'a'.repeat(32), masked: 'AAAA…AAAA', campaignId: 1, campaignName: { zh: '新生儿关爱券', en: 'Newborn' }, kind: 'fixed', usedFen: 5000, forfeitedFen: 0, balanceAfterFen: null }],
+  totals: { basketFen: 28100, voucherPaidFen: 5000, otherTenderFen: 23100, forfeitedFen: 0 },
+  records: [{ seq: 12, id: '0b7e3a52-5d1c-4f1e-9a0b-2c3d4e5f6a7b', type: 'redeem', hash: 'ab'.repeat(32), authorization: 'offline' }],
+  voidedAt: null,
+};
+const ctx = (width: 58 | 80) => ({ columns: COLUMNS[width], shopName: '爱心母婴店', tillId: 'A1B2C3', timeZone: 'Asia/Shanghai', copy: 'beneficiary' as const });
+
+describe('receipt', () => {
+  for (const width of [58, 80] as const) {
+    it(`prints the same lines it previews, ${width} mm`, () => {
+      const doc = receiptDocument(sampleSale, ctx(width));
+      const bytes = toEscpos(doc, { width, qr: 'native', drawer: false, confirm: true });
+      const decoded = decodeEscpos(bytes);
+      const preview = toPreviewLines(doc, width).lines;
+      expect(decoded.chineseModeOk).toBe(true);
+      expect(normalizeLines(decoded.lines)).toEqual(normalizeLines(preview));
+      expect(decoded.qr).toEqual([receiptQrPayload(sampleSale)]);
+      expect(decoded.rasters).toBe(0);
+      expect(decoded.cuts).toBe(1);
+      expect(decoded.statusQueries).toBe(1);
+      // Chinese mode on before any Chinese text; the full-width yuan sign, never ¥ (U+00A5)
+      expect(bytes.includes(Buffer.from([0x1c, 0x26]))).toBe(true);
+      expect(decoded.lines.join('\n')).not.toContain('\u00a5');
+      const text = decoded.lines.join('\n');
+      expect(text).toContain('爱');
+      expect(text).toContain('￥268.00');
+      expect(text).toContain('￥231.00');
+      expect(text).toContain('Beer | 啤酒 {500ml} ^_^');
+      // No line wider than the paper, counting CJK as two columns
+      for (const l of decoded.lines) expect([...l].reduce((n, c) => n + (c.codePointAt(0)! < 0x80 ? 1 : 2), 0), l).toBeLessThanOrEqual(COLUMNS[width]);
+    });
+  }
+
+  it('amounts align at the right edge', () => {
+    const lines = decodeEscpos(toEscpos(receiptDocument(sampleSale, ctx(80)), { width: 80, qr: 'native', drawer: false, confirm: false })).lines;
+    const money = lines.filter((l) => /￥[\d,]+\.\d\d$/.test(l));
+    expect(money.length).toBeGreaterThanOrEqual(5);
+    const width = (l: string) => [...l].reduce((n, c) => n + (c.codePointAt(0)! < 0x80 ? 1 : 2), 0);
+    for (const l of money) expect(width(l), l).toBe(48);
+  });
+
+  it('raster QR for printers without native QR, and the cash drawer kick', () => {
+    const d = decodeEscpos(toEscpos(receiptDocument(sampleSale, ctx(58)), { width: 58, qr: 'raster', drawer: true, confirm: false }));
+    expect(d.qr).toEqual([]);
+    expect(d.rasters).toBeGreaterThanOrEqual(1);
+    expect(d.drawerKicks).toBe(1);
+  });
+
+  it('the QR payload is ASCII only', () => {
+    expect(receiptQrPayload(sampleSale)).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
+describe('golden receipts', () => {
+  for (const width of [58, 80] as const) {
+    it(`${width} mm matches tests/fixtures/receipts/receipt-${width}.txt`, async () => {
+      const { default: fs } = await import('node:fs');
+      const file = new URL(`../fixtures/receipts/receipt-${width}.txt`, import.meta.url);
+      const decoded = decodeEscpos(toEscpos(receiptDocument(sampleSale, { ...ctx(width), copy: 'shop' }), { width, qr: 'native', drawer: false, confirm: true }));
+      const text = `${decoded.lines.join('\n')}\n[QR] ${decoded.qr.join(' ')}\n[cuts] ${decoded.cuts}\n`;
+      if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, text);
+      expect(text).toBe(fs.readFileSync(file, 'utf8'));
+    });
+  }
+});
