@@ -12,6 +12,10 @@ import { DATABASE_FILE, type CoreConfig } from './config';
 import { openDatabase, schemaVersion, type Db } from './db/open';
 import { Journal } from './journal/journal';
 import { PrintService } from './printing/printService';
+import { SyncFailure } from './sync/client';
+import { DeviceKey, type KeyProtector } from './sync/deviceKey';
+import { settlementView } from './sync/settlementView';
+import { SyncService, toPosError } from './sync/syncService';
 import { SettingsStore } from './system/settings';
 import { ManifestStore } from './vouchers/manifestStore';
 
@@ -25,6 +29,7 @@ export interface Services {
   readonly journal: Journal;
   readonly checkout: Checkout;
   readonly printing: PrintService;
+  readonly sync: SyncService;
   readonly handlers: Handlers;
   readonly dispatch: Dispatcher;
   close(): void;
@@ -35,6 +40,12 @@ export interface ServiceOptions {
   now?: () => number;
   /** First print retry delay (tests shorten it). */
   printRetryBaseMs?: number;
+  /** How the device key is kept at rest (Electron: safeStorage). */
+  keyProtector?: KeyProtector;
+  /** Records per upload batch. */
+  batchSize?: number;
+  /** Timeout of calls to the program server. */
+  syncTimeoutMs?: number;
 }
 
 /**
@@ -75,6 +86,27 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     now,
     onCommitted: (saleId) => printing.enqueueReceipts(saleId),
   });
+  const sync = new SyncService({
+    db,
+    settings,
+    manifests,
+    journal,
+    deviceId: () => deviceId,
+    key: new DeviceKey(config.dataDir, options.keyProtector),
+    now,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.syncTimeoutMs ? { timeoutMs: options.syncTimeoutMs } : {}),
+  });
+  const syncState = () => ({
+    connection: sync.connection(),
+    serverUrl: sync.serverUrl(),
+    merchantId: settings.read<string | null>('program.merchantId', null),
+    merchantName: settings.read<string | null>('program.merchantName', null),
+    pending: sync.pending(),
+    lastSyncAt: manifests.lastSyncAt(),
+    lastError: sync.lastError,
+    progress: sync.progress,
+  });
   const startedAt = new Date(now()).toISOString();
   const me = (ctx: CallContext): Session => {
     const s = users.session(ctx.sessionToken);
@@ -92,7 +124,7 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
       host: config.host,
       platform: `${process.platform} ${process.arch}`,
       runtime: process.versions.electron ? `Electron ${process.versions.electron}` : `Node.js ${process.versions.node}`,
-      connection: 'not_enrolled',
+      connection: sync.connection(),
       manifestVersion: manifests.current()?.version ?? null,
       startedAt,
     }),
@@ -100,10 +132,10 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
       const s = users.session(ctx.sessionToken);
       return {
         cashier: s ? { name: s.name, role: s.role } : null,
-        connection: 'not_enrolled',
+        connection: sync.connection(),
         printer: printing.state().status,
         printQueue: printing.state().waiting,
-        pendingUploads: journal.head().seq,
+        pendingUploads: sync.pending(),
       };
     },
     getSettings: () => allSettings(),
@@ -146,13 +178,28 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     searchItems: ({ query }) => catalog.search(query),
     saveItem: (input) => catalog.save(input),
 
-    quoteSale: (input) => checkout.quote(input),
-    commitSale: (input, ctx) => {
-      const sale = checkout.commit(input, me(ctx));
+    quoteSale: (input) => checkout.quote(input, sync.connection() === 'online'),
+    commitSale: async (input, ctx) => {
+      const session = me(ctx);
+      const ids = await authorizeOnline(input);
+      let sale;
+      try {
+        sale = checkout.commit(input, session, { online: ids !== null, ids: ids ?? new Map() });
+      } catch (e) {
+        for (const id of ids?.values() ?? []) void sync.release(id).catch(() => undefined);
+        throw e;
+      }
       printing.kick();
+      void sync.syncNow().catch(() => undefined);
       return sale;
     },
-    voidSale: ({ saleId, ownerPin }, ctx) => checkout.void(saleId, me(ctx), ownerPin === undefined ? null : () => void users.approveAsOwner(ownerPin)),
+    voidSale: ({ saleId, ownerPin }, ctx) => {
+      const sale = checkout.void(saleId, me(ctx), ownerPin === undefined ? null : () => void users.approveAsOwner(ownerPin));
+      // Give reservations back at once; the reversal records upload with the next batch either way.
+      for (const r of journal.bySale(saleId)) if (r.type === 'redeem' && r.authorization !== 'offline') void sync.release(r.authorization).catch(() => undefined);
+      void sync.syncNow().catch(() => undefined);
+      return sale;
+    },
     listSalesToday: (_args, ctx) => checkout.list(new Date(startOfShopDay(now(), timeZone())).toISOString(), me(ctx)),
     getSale: ({ saleId }) => checkout.get(saleId),
     verifyJournal: () => {
@@ -184,12 +231,58 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
       return printing.state();
     },
 
+    enroll: async ({ serverUrl, code, name }) => {
+      await sync.enroll(serverUrl, code, name || shopName() || 'CareTill');
+      void sync.syncNow().catch(() => undefined);
+      return syncState();
+    },
+    getSync: () => syncState(),
+    syncNow: async () => {
+      if (!sync.enrolled()) throw new PosError('not_enrolled', 'this till is not enrolled');
+      try {
+        await sync.syncNow();
+      } catch (e) {
+        if (!(e instanceof SyncFailure)) throw toPosError(e);
+      }
+      return syncState();
+    },
+    getSettlement: () => settlementView(db),
+
     getPreferences: () => ({ cameraId: settings.read<string | null>('pref.cameraId', null) }),
     setPreferences: (prefs) => {
       if (prefs.cameraId !== undefined) settings.write('pref.cameraId', prefs.cameraId);
       return { cameraId: settings.read<string | null>('pref.cameraId', null) };
     },
   };
+
+  /**
+   * Asks the program to reserve what each voucher pays in this sale. Null when the till is not
+   * enrolled or the program cannot be reached: the sale then goes offline, within offline limits.
+   * A decline (used elsewhere, over balance, …) stops the sale with the program's reason.
+   */
+  async function authorizeOnline(input: Parameters<Checkout['commit']>[0]): Promise<Map<string, string> | null> {
+    if (!sync.enrolled()) return null;
+    const quote = checkout.quote(input, true);
+    const ids = new Map<string, string>();
+    try {
+      for (const v of quote.vouchers) {
+        if (!v.selected || !v.voucherId || v.campaignId === null || v.usedFen <= 0) continue;
+        const r = await sync.authorize(`${input.clientSaleId}:${v.voucherId}`, v.voucherId, v.campaignId, v.usedFen);
+        if (r.status === 'declined') {
+          for (const id of ids.values()) void sync.release(id).catch(() => undefined);
+          throw new PosError('voucher_declined', `program declined ${v.masked}: ${r.reason}`, { params: { voucher: v.masked ?? '', reason: r.reason } });
+        }
+        ids.set(v.voucherId, r.authorizationId);
+      }
+      return ids;
+    } catch (e) {
+      if (e instanceof SyncFailure && e.kind === 'offline') {
+        for (const id of ids.values()) void sync.release(id).catch(() => undefined);
+        return null;
+      }
+      throw e instanceof PosError ? e : toPosError(e);
+    }
+  }
 
   const roleOf = (ctx: CallContext): Role | null => users.session(ctx.sessionToken)?.role ?? null;
 
@@ -206,10 +299,12 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     journal,
     checkout,
     printing,
+    sync,
     handlers,
     dispatch: createDispatcher(handlers, roleOf),
     close: () => {
       printing.stop();
+      sync.stop();
       db.close();
     },
   };

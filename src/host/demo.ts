@@ -10,7 +10,7 @@ import { renderCardsPdf } from '../server/cards/cardsPdf';
 import { findCjkFont } from '../server/cards/fonts';
 import { KeyFiles } from '../server/program/keyFiles';
 import { Program } from '../server/program/program';
-import { SqliteProgramStore } from '../server/store/sqliteProgramStore';
+import { openProgramStore } from '../server/store/programStore';
 
 export interface DemoProgram {
   dir: string;
@@ -28,7 +28,7 @@ export interface DemoProgram {
 export async function ensureDemoProgram(services: Services): Promise<DemoProgram | null> {
   if (services.manifests.trustAnchor()) return null;
   const dir = path.join(services.config.dataDir, 'demo-program');
-  const store = new SqliteProgramStore(path.join(dir, 'program.sqlite3'));
+  const store = await openProgramStore(dir, undefined);
   try {
     const program = new Program(store, new KeyFiles(path.join(dir, 'keys')));
     const existing = await store.getProgram();

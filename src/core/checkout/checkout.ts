@@ -61,17 +61,22 @@ export class Checkout {
     this.states = new VoucherStates(d.db);
   }
 
-  quote(input: SaleInput): Quote {
-    const c = this.compute(input);
+  /** `online`: the program will be asked to authorize, so this till's offline limits do not apply. */
+  quote(input: SaleInput, online = false): Quote {
+    const c = this.compute(input, online);
     return this.toQuote(c, input.plan);
   }
 
-  commit(input: CommitInput, cashier: Session): CompletedSale {
+  /**
+   * Records the sale. `auth.online` with the program's authorization id per voucher, or offline
+   * (within the campaign's offline limits). Everything is recomputed inside the transaction.
+   */
+  commit(input: CommitInput, cashier: Session, auth: { online: boolean; ids: ReadonlyMap<string, string> } = { online: false, ids: new Map() }): CompletedSale {
     const existing = this.d.db.prepare<[string], { id: string }>('SELECT id FROM sales WHERE id = ?').get(input.clientSaleId);
     if (existing) return this.get(existing.id);
     const run = this.d.db.transaction((): string => {
       // Recomputed inside the write transaction: nothing can change between check and write.
-      const c = this.compute(input);
+      const c = this.compute(input, auth.online);
       const quote = this.toQuote(c, input.plan);
       const chosen = input.plan === 'least_forfeit' && c.alternative ? c.alternative : c.alloc;
       if (!quote.committable) throw new PosError('sale_blocked', 'no voucher pays anything in this sale');
@@ -111,11 +116,12 @@ export class Checkout {
           forfeitedFen: a.forfeitedFen,
           categories,
           otherTenderFen: first ? chosen.otherTenderFen : 0,
-          authorization: 'offline',
+          authorization: auth.online ? (auth.ids.get(v.fields.voucherId) ?? 'offline') : 'offline',
           reverses: null,
         });
         first = false;
-        this.states.apply(v.fields, { spent: a.usedFen, forfeited: a.forfeitedFen, uses: 1, offline: a.usedFen }, nowIso);
+        const offline = !auth.online || !auth.ids.has(v.fields.voucherId);
+        this.states.apply(v.fields, { spent: a.usedFen, forfeited: a.forfeitedFen, uses: 1, offline: offline ? a.usedFen : 0 }, nowIso);
       }
       this.d.onCommitted?.(saleId);
       return saleId;
@@ -229,7 +235,7 @@ export class Checkout {
 
   // ---------------------------------------------------------------------------------------------
 
-  private compute(input: SaleInput): Computation {
+  private compute(input: SaleInput, online: boolean): Computation {
     const lines = this.priceLines(input);
     const manifest = this.d.manifests.current();
     const now = this.d.now();
@@ -270,13 +276,17 @@ export class Checkout {
       seen.add(verdict.voucher.voucherId);
       if (verdict.voucher.kind === 'fixed' && state && state.uses > 0) return refuse('already_used');
       if (verdict.voucher.kind === 'balance' && (balanceBefore ?? 0) <= 0) return refuse('balance_exhausted');
-      // Offline limits (DESIGN.md §5): every redemption is offline until online authorization exists.
-      if (hoursOffline > campaign.offline.maxHoursOffline) return refuse('offline_too_long');
-      const offlineLeftVoucher = campaign.offline.perVoucherFen - (state?.offline_spent_fen ?? 0);
-      if (verdict.voucher.kind === 'fixed' ? verdict.voucher.faceValueFen > offlineLeftVoucher : offlineLeftVoucher <= 0) return refuse('offline_limit_voucher');
-      if (!deviceRemaining.has(campaign.id)) deviceRemaining.set(campaign.id, Math.max(0, campaign.offline.perDeviceTotalFen - this.offlineExposure(campaign.id, lastSync)));
-      if (deviceRemaining.get(campaign.id)! <= 0) return refuse('offline_limit_device');
-      const available = verdict.voucher.kind === 'fixed' ? verdict.voucher.faceValueFen : Math.min(balanceBefore ?? 0, offlineLeftVoucher);
+      const fixed = verdict.voucher.kind === 'fixed';
+      let available = fixed ? verdict.voucher.faceValueFen : (balanceBefore ?? 0);
+      if (!online) {
+        // Offline limits (DESIGN.md §5), for sales the program cannot authorize right now.
+        if (hoursOffline > campaign.offline.maxHoursOffline) return refuse('offline_too_long');
+        const offlineLeftVoucher = campaign.offline.perVoucherFen - (state?.offline_spent_fen ?? 0);
+        if (fixed ? verdict.voucher.faceValueFen > offlineLeftVoucher : offlineLeftVoucher <= 0) return refuse('offline_limit_voucher');
+        if (!deviceRemaining.has(campaign.id)) deviceRemaining.set(campaign.id, Math.max(0, campaign.offline.perDeviceTotalFen - this.offlineExposure(campaign.id, lastSync)));
+        if (deviceRemaining.get(campaign.id)! <= 0) return refuse('offline_limit_device');
+        if (!fixed) available = Math.min(available, offlineLeftVoucher);
+      }
       allocVouchers.push({ kind: verdict.voucher.kind, campaign, faceValueFen: verdict.voucher.faceValueFen, availableFen: available, validUntil: verdict.voucher.validUntil });
       return { quote: base, fields: verdict.voucher, campaign, allocIndex: allocVouchers.length - 1 };
     });

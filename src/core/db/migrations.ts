@@ -160,6 +160,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX print_jobs_due ON print_jobs (status, next_attempt_at);
     `,
   },
+  {
+    version: 5,
+    name: 'sync: outbox batches, record states, statements',
+    sql: `
+      -- A batch keeps its id and its exact range for ever, so a resend is byte-for-byte the same
+      -- request and the program counts it once.
+      CREATE TABLE outbox_batches (
+        batch_id    TEXT PRIMARY KEY,
+        from_seq    INTEGER NOT NULL,
+        to_seq      INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        done_at     TEXT,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX outbox_batches_from ON outbox_batches (from_seq);
+
+      -- What the program said about each journal record.
+      CREATE TABLE record_status (
+        record_id     TEXT PRIMARY KEY,
+        status        TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+        reason        TEXT,
+        statement_id  TEXT,
+        updated_at    TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE statements (
+        statement_id      TEXT PRIMARY KEY,
+        status            TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'paid')),
+        total_fen         INTEGER NOT NULL,
+        record_count      INTEGER NOT NULL,
+        period_until      TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        approved_at       TEXT,
+        paid_at           TEXT,
+        payout_reference  TEXT
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

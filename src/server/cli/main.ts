@@ -10,7 +10,7 @@ import { renderCardsPdf, type CardData } from '../cards/cardsPdf';
 import { findCjkFont } from '../cards/fonts';
 import { KeyFiles } from '../program/keyFiles';
 import { Program, ProgramError } from '../program/program';
-import { SqliteProgramStore } from '../store/sqliteProgramStore';
+import { openProgramStore, type ProgramStore } from '../store/programStore';
 
 const USAGE = `CareTill program CLI — npm run program -- <command> [options]
 
@@ -61,7 +61,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
     return;
   }
   const home = path.resolve(values.home ?? process.env.CARETILL_PROGRAM_HOME ?? 'program-data');
-  const store = new SqliteProgramStore(path.join(home, 'program.sqlite3'));
+  const store = await openProgramStore(home);
   const program = new Program(store, new KeyFiles(path.join(home, 'keys')));
   try {
     switch (`${command} ${command === 'init' ? '' : (sub ?? '')}`.trim()) {
@@ -147,7 +147,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   }
 }
 
-async function cardData(store: SqliteProgramStore, csvFile: string | undefined, campaignId: string | undefined): Promise<CardData[]> {
+async function cardData(store: ProgramStore, csvFile: string | undefined, campaignId: string | undefined): Promise<CardData[]> {
   const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
   const campaignOf = (id: number) => {
     const c = campaigns.get(id);

@@ -3,6 +3,7 @@ import { LOCALES } from '../i18n/locales';
 import { loginResultSchema, pinSchema, roleSchema, setupInputSchema, setupStateSchema, userSchema } from './schemas/auth';
 import { itemInputSchema, itemSchema } from './schemas/catalog';
 import { commitInputSchema, completedSaleSchema, quoteSchema, saleInputSchema, saleSummarySchema } from './schemas/checkout';
+import { settlementSchema, syncStateSchema } from './schemas/sync';
 import { printerSettingsSchema, printerStateSchema, printJobSchema, receiptPreviewSchema } from './schemas/printing';
 
 /**
@@ -109,6 +110,12 @@ export const posApiContract = {
   listPrintJobs: { input: noArgs, output: z.array(printJobSchema), access: 'cashier' },
   retryPrinting: { input: noArgs, output: printerStateSchema, access: 'cashier' },
   cancelPrintJob: { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printerStateSchema, access: 'owner' },
+
+  // the program: enrollment, sync, settlement
+  enroll: { input: z.object({ serverUrl: z.url({ protocol: /^https?$/ }).max(200), code: z.string().trim().min(4).max(40), name: z.string().trim().max(60).default('') }).strict(), output: syncStateSchema, access: 'owner' },
+  getSync: { input: noArgs, output: syncStateSchema, access: 'cashier' },
+  syncNow: { input: noArgs, output: syncStateSchema, access: 'cashier' },
+  getSettlement: { input: noArgs, output: settlementSchema, access: 'owner' },
 
   // per-till preferences
   getPreferences: { input: noArgs, output: preferencesSchema, access: 'cashier' },

@@ -42,6 +42,17 @@ export const ERROR_CODES = [
   'sale_not_found',
   'already_voided',
   'void_needs_owner',
+  // the program server
+  'already_enrolled',
+  'not_enrolled',
+  'program_unreachable',
+  'program_refused',
+  'enroll_code_unknown',
+  'enroll_code_used',
+  'enroll_code_expired',
+  'device_exists',
+  'no_manifest',
+  'voucher_declined',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

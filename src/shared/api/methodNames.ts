@@ -34,6 +34,10 @@ export const METHOD_NAMES = [
   'listPrintJobs',
   'retryPrinting',
   'cancelPrintJob',
+  'enroll',
+  'getSync',
+  'syncNow',
+  'getSettlement',
   'getPreferences',
   'setPreferences',
 ] as const satisfies readonly MethodName[];

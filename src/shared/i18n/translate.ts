@@ -20,6 +20,9 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 export function errorMessage(locale: Locale, error: Pick<ApiError, 'code' | 'field' | 'params'>): string {
   const params: Params = { ...(error.params ?? {}) };
   if (error.field !== undefined) params.field = error.field;
+  // The program's rejection reasons arrive as codes; say them in words.
+  const reasonKey = `reject.${String(params.reason)}`;
+  if (params.reason !== undefined && reasonKey in catalogues[locale]) params.reason = translate(locale, reasonKey as MessageKey);
   return translate(locale, `error.${error.code}`, params);
 }
 

@@ -1,0 +1,244 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { authorizeResponseSchema, batchResponseSchema, batchSigningInput, enrollResponseSchema, statusResponseSchema, type AuthorizeResponse, type BatchRequest } from '../../shared/sync/protocol';
+import { signedManifestSchema } from '../../shared/voucher/manifest';
+import { PosError } from '../../shared/api/errors';
+import { sign } from '../crypto/ed25519';
+import type { Db } from '../db/open';
+import type { Journal } from '../journal/journal';
+import type { SettingsStore } from '../system/settings';
+import type { ManifestStore } from '../vouchers/manifestStore';
+import { SyncClient, SyncFailure } from './client';
+import type { DeviceKey } from './deviceKey';
+
+export interface SyncDeps {
+  db: Db;
+  settings: SettingsStore;
+  manifests: ManifestStore;
+  journal: Journal;
+  deviceId: () => string;
+  key: DeviceKey;
+  now: () => number;
+  /** Records per batch. */
+  batchSize?: number;
+  timeoutMs?: number;
+}
+
+export interface UploadProgress {
+  total: number;
+  done: number;
+}
+
+const URL_SETTING = 'sync.serverUrl';
+
+/**
+ * The till's side of DESIGN.md §5: enrollment, manifest refresh, online authorization, the
+ * outbox upload (exactly once per record, however often a batch is resent) and status pulls.
+ */
+export class SyncService {
+  private client: SyncClient | null = null;
+  private lastOk = 0;
+  private lastFailed = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private running: Promise<void> | null = null;
+  progress: UploadProgress | null = null;
+  lastError: string | null = null;
+
+  constructor(private readonly d: SyncDeps) {}
+
+  serverUrl(): string | null {
+    return this.d.settings.read<string | null>(URL_SETTING, null);
+  }
+
+  enrolled(): boolean {
+    return this.serverUrl() !== null && this.d.key.exists();
+  }
+
+  connection(): 'not_enrolled' | 'online' | 'offline' {
+    if (!this.enrolled()) return 'not_enrolled';
+    return this.lastOk > this.lastFailed && this.d.now() - this.lastOk < 10 * 60_000 ? 'online' : 'offline';
+  }
+
+  private api(): SyncClient {
+    const url = this.serverUrl();
+    if (!url) throw new SyncFailure('rejected', 'not_enrolled', 'this till is not enrolled');
+    this.client ??= new SyncClient({ baseUrl: url, deviceId: this.d.deviceId, key: () => this.d.key.key(), timeoutMs: this.d.timeoutMs ?? 8000 });
+    return this.client;
+  }
+
+  private async track<T>(p: Promise<T>): Promise<T> {
+    try {
+      const v = await p;
+      this.lastOk = this.d.now();
+      this.d.manifests.markSynced(new Date(this.lastOk).toISOString());
+      return v;
+    } catch (e) {
+      if (e instanceof SyncFailure && e.kind === 'offline') this.lastFailed = this.d.now();
+      throw e;
+    }
+  }
+
+  /** Registers this till with the program using a one-time code from the operator. */
+  async enroll(serverUrl: string, code: string, name: string): Promise<{ merchantId: string; merchantName: string }> {
+    if (this.enrolled()) throw new PosError('already_enrolled', 'this till is enrolled already');
+    const publicKey = this.d.key.ensure();
+    const client = new SyncClient({ baseUrl: serverUrl, deviceId: this.d.deviceId, key: () => this.d.key.key(), timeoutMs: this.d.timeoutMs ?? 8000 });
+    let r;
+    try {
+      r = await client.call('POST', '/v1/enroll', { code, deviceId: this.d.deviceId(), publicKey, name }, enrollResponseSchema, { signed: false });
+    } catch (e) {
+      throw toPosError(e);
+    }
+    const v = r.value!;
+    this.d.manifests.setTrustAnchor(v.rootPublicKey);
+    this.d.manifests.install(v.manifest);
+    this.d.settings.write('program.merchantId', v.merchantId);
+    this.d.settings.write('program.merchantName', v.merchantName);
+    this.d.settings.write(URL_SETTING, serverUrl);
+    this.client = null;
+    this.lastOk = this.d.now();
+    return { merchantId: v.merchantId, merchantName: v.merchantName };
+  }
+
+  async refreshManifest(): Promise<number | null> {
+    const etag = this.d.settings.read<string | null>('sync.manifestEtag', null);
+    const r = await this.track(this.api().call('GET', '/v1/manifest', undefined, signedManifestSchema, etag ? { etag } : {}));
+    if (r.status === 304 || !r.value) return null;
+    const installed = this.d.manifests.install(r.value);
+    if (r.etag) this.d.settings.write('sync.manifestEtag', r.etag);
+    return installed.version;
+  }
+
+  /** Reserves an amount online. Throws SyncFailure('offline') when the program cannot be reached. */
+  async authorize(idempotencyKey: string, voucherId: string, campaignId: number, amountFen: number): Promise<AuthorizeResponse> {
+    const r = await this.track(this.api().call('POST', '/v1/authorize', { idempotencyKey, voucherId, campaignId, amountFen }, authorizeResponseSchema, { timeoutMs: Math.min(3000, this.d.timeoutMs ?? 3000) }));
+    return r.value!;
+  }
+
+  async release(authorizationId: string): Promise<void> {
+    await this.track(this.api().call('POST', `/v1/authorize/${encodeURIComponent(authorizationId)}/release`, {}, z.object({ released: z.boolean() })));
+  }
+
+  /** Records the program has not acknowledged yet. */
+  pending(): number {
+    return Math.max(0, this.d.journal.head().seq - this.acknowledgedSeq());
+  }
+
+  private acknowledgedSeq(): number {
+    return (this.d.db.prepare('SELECT COALESCE(MAX(to_seq), 0) AS n FROM outbox_batches WHERE done_at IS NOT NULL').get() as { n: number }).n;
+  }
+
+  /** Uploads every unsent record in batches, in order; a batch that got no answer is resent as it was. */
+  async upload(onProgress?: (p: UploadProgress) => void): Promise<{ accepted: number; rejected: number }> {
+    const size = this.d.batchSize ?? 500;
+    let accepted = 0;
+    let rejected = 0;
+    const total = this.pending();
+    let done = 0;
+    this.progress = { total, done };
+    onProgress?.(this.progress);
+    try {
+      for (;;) {
+        let batch = this.d.db.prepare<[], { batch_id: string; from_seq: number; to_seq: number }>('SELECT batch_id, from_seq, to_seq FROM outbox_batches WHERE done_at IS NULL ORDER BY from_seq LIMIT 1').get();
+        if (!batch) {
+          const from = (this.d.db.prepare('SELECT COALESCE(MAX(to_seq), 0) AS n FROM outbox_batches').get() as { n: number }).n + 1;
+          const head = this.d.journal.head().seq;
+          if (from > head) break;
+          batch = { batch_id: crypto.randomUUID(), from_seq: from, to_seq: Math.min(head, from + size - 1) };
+          this.d.db.prepare('INSERT INTO outbox_batches (batch_id, from_seq, to_seq, created_at) VALUES (?, ?, ?, ?)').run(batch.batch_id, batch.from_seq, batch.to_seq, new Date(this.d.now()).toISOString());
+        }
+        const records = this.d.journal.range(batch.from_seq, batch.to_seq - batch.from_seq + 1);
+        const body: Omit<BatchRequest, 'signature'> = { batchId: batch.batch_id, deviceId: this.d.deviceId(), records };
+        const signature = sign(this.d.key.key(), Buffer.from(batchSigningInput(body))).toString('base64url');
+        let response;
+        try {
+          response = (await this.track(this.api().call('POST', '/v1/batches', { ...body, signature }, batchResponseSchema))).value!;
+        } catch (e) {
+          this.d.db.prepare('UPDATE outbox_batches SET attempts = attempts + 1, last_error = ? WHERE batch_id = ?').run(e instanceof SyncFailure ? e.code : String(e), batch.batch_id);
+          throw e;
+        }
+        const nowIso = new Date(this.d.now()).toISOString();
+        this.d.db.transaction(() => {
+          const put = this.d.db.prepare('INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, ?, NULL, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at');
+          for (const r of response.results) put.run(r.id, r.status, r.reason, nowIso);
+          this.d.db.prepare('UPDATE outbox_batches SET done_at = ?, last_error = NULL WHERE batch_id = ?').run(nowIso, batch.batch_id);
+        })();
+        accepted += response.results.filter((r) => r.status === 'accepted').length;
+        rejected += response.results.filter((r) => r.status === 'rejected').length;
+        done += records.length;
+        this.progress = { total, done };
+        onProgress?.(this.progress);
+      }
+    } finally {
+      this.progress = null;
+    }
+    return { accepted, rejected };
+  }
+
+  async pullStatus(): Promise<void> {
+    const cursor = this.d.settings.read<string>('sync.statusCursor', '');
+    const r = (await this.track(this.api().call('GET', `/v1/status?cursor=${encodeURIComponent(cursor)}`, undefined, statusResponseSchema))).value!;
+    this.d.db.transaction(() => {
+      const put = this.d.db.prepare('INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, statement_id = excluded.statement_id, updated_at = excluded.updated_at');
+      const nowIso = new Date(this.d.now()).toISOString();
+      for (const rec of r.records) put.run(rec.id, rec.status, rec.reason, rec.statementId, nowIso);
+      const st = this.d.db.prepare(
+        `INSERT INTO statements (statement_id, status, total_fen, record_count, period_until, created_at, approved_at, paid_at, payout_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (statement_id) DO UPDATE SET status = excluded.status, total_fen = excluded.total_fen, record_count = excluded.record_count, approved_at = excluded.approved_at, paid_at = excluded.paid_at, payout_reference = excluded.payout_reference`,
+      );
+      for (const s of r.statements) st.run(s.statementId, s.status, s.totalFen, s.recordCount, s.periodUntil, s.createdAt, s.approvedAt, s.paidAt, s.payoutReference);
+      this.d.settings.write('sync.statusCursor', r.cursor);
+    })();
+  }
+
+  /** Manifest, upload, status: what the periodic timer, the "sync now" button and day close do. */
+  syncNow(onProgress?: (p: UploadProgress) => void): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        await this.refreshManifest();
+        await this.upload(onProgress);
+        await this.pullStatus();
+        this.failures = 0;
+        this.lastError = null;
+      } catch (e) {
+        this.failures++;
+        this.lastError = e instanceof SyncFailure ? e.code : e instanceof PosError ? e.code : String(e);
+        throw e;
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Every few minutes while enrolled; after failures, exponential backoff with jitter (30 s … 15 min). */
+  start(everyMs = 3 * 60_000): void {
+    const schedule = (ms: number) => {
+      this.timer = setTimeout(() => {
+        if (!this.enrolled()) return schedule(everyMs);
+        this.syncNow().then(
+          () => schedule(everyMs),
+          () => schedule(Math.min(15 * 60_000, 30_000 * 2 ** Math.min(this.failures, 5)) * (0.75 + Math.random() * 0.5)),
+        );
+      }, ms);
+      this.timer.unref();
+    };
+    schedule(2000);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+export function toPosError(e: unknown): PosError {
+  if (e instanceof PosError) return e;
+  if (e instanceof SyncFailure) {
+    if (e.kind === 'offline') return new PosError('program_unreachable', e.message);
+    const known = ['enroll_code_unknown', 'enroll_code_used', 'enroll_code_expired', 'device_exists', 'no_manifest'] as const;
+    const code = (known as readonly string[]).includes(e.code) ? (e.code as (typeof known)[number]) : 'program_refused';
+    return new PosError(code, e.message, { params: { code: e.code } });
+  }
+  return new PosError('internal', String(e));
+}

@@ -1,0 +1,122 @@
+import type { DialectMigration } from './sqlDriver';
+
+/**
+ * The program's schema, per dialect. Append only. Amounts are integer fen (BIGINT on PostgreSQL),
+ * times ISO-8601 UTC text, flags 0/1 integers, so queries read the same on both.
+ */
+export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
+  {
+    sqlite: `
+      CREATE TABLE program (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        program_id TEXT NOT NULL, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+        root_public_key TEXT NOT NULL, created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE issuer_keys (
+        key_id INTEGER PRIMARY KEY, public_key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE campaigns (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT;
+      CREATE TABLE vouchers (
+        voucher_id TEXT PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+        kind TEXT NOT NULL CHECK (kind IN ('fixed', 'balance')), face_value_fen INTEGER NOT NULL,
+        valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL, holder_tag TEXT NOT NULL,
+        key_id INTEGER NOT NULL REFERENCES issuer_keys (key_id), token TEXT NOT NULL, issued_at TEXT NOT NULL,
+        revoked_at TEXT, revoke_reason TEXT
+      ) STRICT;
+      CREATE INDEX vouchers_campaign ON vouchers (campaign_id);
+      CREATE TABLE manifests (version INTEGER PRIMARY KEY, manifest TEXT NOT NULL, signature TEXT NOT NULL, published_at TEXT NOT NULL) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE program (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        program_id TEXT NOT NULL, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+        root_public_key TEXT NOT NULL, created_at TEXT NOT NULL
+      );
+      CREATE TABLE issuer_keys (key_id INTEGER PRIMARY KEY, public_key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL);
+      CREATE TABLE campaigns (id BIGINT PRIMARY KEY, body TEXT NOT NULL);
+      CREATE TABLE vouchers (
+        voucher_id TEXT PRIMARY KEY, campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+        kind TEXT NOT NULL CHECK (kind IN ('fixed', 'balance')), face_value_fen BIGINT NOT NULL,
+        valid_from BIGINT NOT NULL, valid_until BIGINT NOT NULL, holder_tag TEXT NOT NULL,
+        key_id INTEGER NOT NULL REFERENCES issuer_keys (key_id), token TEXT NOT NULL, issued_at TEXT NOT NULL,
+        revoked_at TEXT, revoke_reason TEXT
+      );
+      CREATE INDEX vouchers_campaign ON vouchers (campaign_id);
+      CREATE TABLE manifests (version INTEGER PRIMARY KEY, manifest TEXT NOT NULL, signature TEXT NOT NULL, published_at TEXT NOT NULL);
+    `,
+  },
+  {
+    sqlite: `
+      CREATE TABLE merchants (merchant_id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+      CREATE TABLE enrollment_codes (
+        code_hash TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants (merchant_id),
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT, device_id TEXT
+      ) STRICT;
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants (merchant_id), public_key TEXT NOT NULL,
+        name TEXT NOT NULL, enrolled_at TEXT NOT NULL, head_seq INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+      CREATE TABLE authorizations (
+        authorization_id TEXT PRIMARY KEY, idem_key TEXT NOT NULL UNIQUE, device_id TEXT NOT NULL, voucher_id TEXT NOT NULL,
+        amount_fen INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('reserved', 'captured', 'released', 'declined')),
+        reason TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX authorizations_voucher ON authorizations (voucher_id, status);
+      CREATE TABLE batches (
+        batch_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, body_hash TEXT NOT NULL, response TEXT NOT NULL, received_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE records (
+        record_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, merchant_id TEXT NOT NULL, seq INTEGER NOT NULL, batch_id TEXT NOT NULL,
+        sale_id TEXT NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL, voucher_id TEXT NOT NULL, campaign_id INTEGER NOT NULL,
+        kind TEXT NOT NULL, amount_fen INTEGER NOT NULL, forfeited_fen INTEGER NOT NULL, other_tender_fen INTEGER NOT NULL,
+        categories TEXT NOT NULL, auth_ref TEXT NOT NULL, reverses TEXT, hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')), reason TEXT, statement_id TEXT,
+        received_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        UNIQUE (device_id, seq)
+      ) STRICT;
+      CREATE INDEX records_voucher ON records (voucher_id, status);
+      CREATE INDEX records_updated ON records (device_id, updated_at);
+      CREATE TABLE statements (
+        statement_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, period_until TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'paid')), total_fen INTEGER NOT NULL, record_count INTEGER NOT NULL,
+        created_at TEXT NOT NULL, approved_at TEXT, paid_at TEXT, payout_reference TEXT, updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE operators (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE merchants (merchant_id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE enrollment_codes (
+        code_hash TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants (merchant_id),
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT, device_id TEXT
+      );
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants (merchant_id), public_key TEXT NOT NULL,
+        name TEXT NOT NULL, enrolled_at TEXT NOT NULL, head_seq BIGINT NOT NULL DEFAULT 0, head_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE TABLE authorizations (
+        authorization_id TEXT PRIMARY KEY, idem_key TEXT NOT NULL UNIQUE, device_id TEXT NOT NULL, voucher_id TEXT NOT NULL,
+        amount_fen BIGINT NOT NULL, status TEXT NOT NULL CHECK (status IN ('reserved', 'captured', 'released', 'declined')),
+        reason TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+      );
+      CREATE INDEX authorizations_voucher ON authorizations (voucher_id, status);
+      CREATE TABLE batches (batch_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, body_hash TEXT NOT NULL, response TEXT NOT NULL, received_at TEXT NOT NULL);
+      CREATE TABLE records (
+        record_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, merchant_id TEXT NOT NULL, seq BIGINT NOT NULL, batch_id TEXT NOT NULL,
+        sale_id TEXT NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL, voucher_id TEXT NOT NULL, campaign_id BIGINT NOT NULL,
+        kind TEXT NOT NULL, amount_fen BIGINT NOT NULL, forfeited_fen BIGINT NOT NULL, other_tender_fen BIGINT NOT NULL,
+        categories TEXT NOT NULL, auth_ref TEXT NOT NULL, reverses TEXT, hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')), reason TEXT, statement_id TEXT,
+        received_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        UNIQUE (device_id, seq)
+      );
+      CREATE INDEX records_voucher ON records (voucher_id, status);
+      CREATE INDEX records_updated ON records (device_id, updated_at);
+      CREATE TABLE statements (
+        statement_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, period_until TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'paid')), total_fen BIGINT NOT NULL, record_count BIGINT NOT NULL,
+        created_at TEXT NOT NULL, approved_at TEXT, paid_at TEXT, payout_reference TEXT, updated_at TEXT NOT NULL
+      );
+      CREATE TABLE operators (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+    `,
+  },
+];

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DialectMigration, Param, SqlDriver } from './sqlDriver';
+
+/**
+ * better-sqlite3 is synchronous; transactions here span awaits, so every statement outside a
+ * transaction waits for the open one (a small in-process queue). One connection, one writer.
+ */
+export async function openSqliteDriver(file: string, migrations: readonly DialectMigration[]): Promise<SqlDriver> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) throw new Error(`program database ${file} has schema ${current}, newer than this build (${migrations.length})`);
+  db.transaction(() => {
+    for (let v = current; v < migrations.length; v++) {
+      db.exec(migrations[v]!.sqlite);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const make = (inTx: boolean): SqlDriver => {
+    const wrap = <T>(fn: () => T): Promise<T> => (inTx ? Promise.resolve().then(fn) : locked(async () => fn()));
+    const d: SqlDriver = {
+      dialect: 'sqlite',
+      forUpdate: '',
+      all: <T>(sql: string, params: Param[] = []) => wrap(() => db.prepare(sql).all(...params) as T[]),
+      get: <T>(sql: string, params: Param[] = []) => wrap(() => db.prepare(sql).get(...params) as T | undefined),
+      run: (sql, params = []) => wrap(() => ({ changes: db.prepare(sql).run(...params).changes })),
+      tx: <T>(fn: (t: SqlDriver) => Promise<T>) => {
+        if (inTx) return fn(d);
+        return locked(async () => {
+          db.exec('BEGIN IMMEDIATE');
+          try {
+            const r = await fn(make(true));
+            db.exec('COMMIT');
+            return r;
+          } catch (e) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            throw e;
+          }
+        });
+      },
+      close: async () => {
+        await queue;
+        db.close();
+      },
+    };
+    return d;
+  };
+  return make(false);
+}

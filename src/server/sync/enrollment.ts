@@ -1,0 +1,67 @@
+import crypto from 'node:crypto';
+import { GENESIS_HASH } from '../../core/journal/chain';
+import type { EnrollRequest, EnrollResponse } from '../../shared/sync/protocol';
+import type { ProgramStore } from '../store/programStore';
+import { ServerError } from './errors';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Codes people type: Crockford Base32, dashes and case ignored, O/I/L read as 0/1/1. */
+export function normalizeCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+export const hashCode = (code: string): string => crypto.createHash('sha256').update(`caretill-enroll/1:${normalizeCode(code)}`).digest('hex');
+
+export async function createMerchant(store: ProgramStore, merchantId: string, name: string, now = new Date()): Promise<void> {
+  await store.sql.run('INSERT INTO merchants (merchant_id, name, created_at) VALUES (?, ?, ?)', [merchantId, name, now.toISOString()]);
+}
+
+/** A one-time code for a shop's till, valid `ttlHours`. Only its hash is stored. */
+export async function createEnrollmentCode(store: ProgramStore, merchantId: string, ttlHours = 72, now = new Date()): Promise<string> {
+  const merchant = await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [merchantId]);
+  if (!merchant) throw new ServerError('not_found', `no merchant ${merchantId}`);
+  const bytes = crypto.randomBytes(8);
+  let n = bytes.readBigUInt64BE() >> 4n;
+  let code = '';
+  for (let i = 0; i < 12; i++) {
+    code = CROCKFORD[Number(n & 31n)]! + code;
+    n >>= 5n;
+  }
+  const pretty = `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+  await store.sql.run('INSERT INTO enrollment_codes (code_hash, merchant_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashCode(pretty), merchantId, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString()]);
+  return pretty;
+}
+
+/** Registers a till: its public key against a one-time code. A used, expired or unknown code stores nothing. */
+export async function enroll(store: ProgramStore, req: EnrollRequest, now = new Date()): Promise<EnrollResponse> {
+  const program = await store.getProgram();
+  const manifest = await store.latestManifest();
+  if (!program || !manifest) throw new ServerError('no_manifest', 'the program has not published a manifest yet');
+  return store.sql.tx(async (t) => {
+    const row = await t.get<{ merchant_id: string; expires_at: string; used_at: string | null }>(`SELECT merchant_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?${t.forUpdate}`, [hashCode(req.code)]);
+    if (!row) throw new ServerError('enroll_code_unknown', 'unknown enrollment code');
+    if (row.used_at) throw new ServerError('enroll_code_used', 'this enrollment code has been used');
+    if (row.expires_at < now.toISOString()) throw new ServerError('enroll_code_expired', 'this enrollment code has expired');
+    const existing = await t.get('SELECT 1 AS x FROM devices WHERE device_id = ?', [req.deviceId]);
+    if (existing) throw new ServerError('device_exists', 'this till is enrolled already');
+    await t.run('INSERT INTO devices (device_id, merchant_id, public_key, name, enrolled_at, head_seq, head_hash, active) VALUES (?, ?, ?, ?, ?, 0, ?, 1)', [
+      req.deviceId,
+      row.merchant_id,
+      req.publicKey,
+      req.name,
+      now.toISOString(),
+      GENESIS_HASH,
+    ]);
+    await t.run('UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [now.toISOString(), req.deviceId, hashCode(req.code)]);
+    const merchant = await t.get<{ name: string }>('SELECT name FROM merchants WHERE merchant_id = ?', [row.merchant_id]);
+    return {
+      deviceId: req.deviceId,
+      merchantId: row.merchant_id,
+      merchantName: merchant?.name ?? row.merchant_id,
+      programId: program.programId,
+      rootPublicKey: program.rootPublicKey,
+      manifest: { manifest: manifest.manifest, signature: manifest.signature },
+    };
+  });
+}

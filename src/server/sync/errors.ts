@@ -1,0 +1,31 @@
+/** Errors the program server answers with: a stable code, an HTTP status, and English for the log. */
+export const SERVER_ERRORS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  unknown_device: 401,
+  bad_request_signature: 401,
+  stale_request: 401,
+  enroll_code_unknown: 404,
+  enroll_code_used: 409,
+  enroll_code_expired: 410,
+  device_exists: 409,
+  no_manifest: 503,
+  batch_conflict: 409,
+  not_found: 404,
+  wrong_state: 409,
+} as const;
+
+export type ServerErrorCode = keyof typeof SERVER_ERRORS;
+
+export class ServerError extends Error {
+  constructor(
+    readonly code: ServerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return SERVER_ERRORS[this.code];
+  }
+}

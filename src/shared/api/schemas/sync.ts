@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { REJECT_REASONS } from '../../sync/protocol';
+
+export const syncStateSchema = z.object({
+  connection: z.enum(['not_enrolled', 'online', 'offline']),
+  serverUrl: z.string().nullable(),
+  merchantId: z.string().nullable(),
+  merchantName: z.string().nullable(),
+  pending: z.number().int(),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  progress: z.object({ total: z.number().int(), done: z.number().int() }).nullable(),
+});
+
+export const settlementSchema = z.object({
+  /** Net amounts (redemptions minus voids) by state. */
+  totals: z.object({ pendingFen: z.number().int(), acceptedFen: z.number().int(), rejectedFen: z.number().int(), paidFen: z.number().int() }),
+  counts: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int(), paid: z.number().int() }),
+  statements: z.array(
+    z.object({
+      statementId: z.string(),
+      status: z.enum(['draft', 'approved', 'paid']),
+      totalFen: z.number().int(),
+      recordCount: z.number().int(),
+      periodUntil: z.string(),
+      paidAt: z.string().nullable(),
+      payoutReference: z.string().nullable(),
+    }),
+  ),
+  batches: z.array(z.object({ batchId: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), createdAt: z.string(), doneAt: z.string().nullable(), attempts: z.number().int(), lastError: z.string().nullable() })),
+  rejected: z.array(
+    z.object({
+      recordId: z.string(),
+      seq: z.number().int(),
+      time: z.string(),
+      saleId: z.string(),
+      voucherMasked: z.string(),
+      type: z.enum(['redeem', 'reverse']),
+      amountFen: z.number().int(),
+      reason: z.enum(REJECT_REASONS),
+    }),
+  ),
+});
+
+export type SyncState = z.output<typeof syncStateSchema>;
+export type Settlement = z.output<typeof settlementSchema>;

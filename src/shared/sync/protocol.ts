@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { signedManifestSchema } from '../voucher/manifest';
+
+/** The till ↔ program protocol (DESIGN.md §5). Both sides validate every message with these. */
+
+export const REJECT_REASONS = [
+  'double_spend',
+  'over_balance',
+  'revoked',
+  'expired',
+  'category_not_eligible',
+  'not_at_this_shop',
+  'unknown_voucher',
+  'sequence_gap',
+  'bad_chain',
+  'bad_signature',
+  'bad_reversal',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const enrollRequestSchema = z.object({
+  code: z.string().trim().min(4).max(40),
+  deviceId: z.uuid(),
+  /** Raw Ed25519 public key, base64url. */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  name: z.string().max(60),
+});
+
+export const enrollResponseSchema = z.object({
+  deviceId: z.string(),
+  merchantId: z.string(),
+  merchantName: z.string(),
+  programId: z.string(),
+  rootPublicKey: z.string(),
+  manifest: signedManifestSchema,
+});
+
+export const authorizeRequestSchema = z.object({
+  idempotencyKey: z.string().min(8).max(120),
+  voucherId: z.string().regex(/^[0-9a-f]{32}$/),
+  campaignId: z.number().int(),
+  amountFen: z.number().int().positive().max(100_000_000),
+});
+
+export const authorizeResponseSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('approved'), authorizationId: z.string(), approvedFen: z.number().int() }),
+  z.object({ status: z.literal('declined'), reason: z.enum(REJECT_REASONS) }),
+]);
+
+export const journalRecordSchema = z.object({
+  seq: z.number().int().positive(),
+  id: z.uuid(),
+  deviceId: z.string(),
+  type: z.enum(['redeem', 'reverse']),
+  time: z.iso.datetime(),
+  cashierId: z.number().int(),
+  saleId: z.string().max(64),
+  voucherId: z.string().regex(/^[0-9a-f]{32}$/),
+  campaignId: z.number().int(),
+  kind: z.enum(['fixed', 'balance']),
+  amountFen: z.number().int().nonnegative(),
+  forfeitedFen: z.number().int().nonnegative(),
+  categories: z.record(z.string().max(40), z.object({ amountFen: z.number().int(), quantity: z.number().int() })),
+  otherTenderFen: z.number().int().nonnegative(),
+  authorization: z.string().max(80),
+  reverses: z.string().nullable(),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const MAX_BATCH_RECORDS = 10_000;
+
+export const batchRequestSchema = z.object({
+  batchId: z.uuid(),
+  deviceId: z.string(),
+  records: z.array(journalRecordSchema).min(1).max(MAX_BATCH_RECORDS),
+  /** Ed25519 by the till's key over batchSigningInput(). */
+  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
+});
+
+export const recordResultSchema = z.object({ id: z.string(), status: z.enum(['accepted', 'rejected']), reason: z.enum(REJECT_REASONS).nullable() });
+
+export const batchResponseSchema = z.object({
+  batchId: z.string(),
+  results: z.array(recordResultSchema),
+  headSeq: z.number().int(),
+});
+
+export const statusResponseSchema = z.object({
+  /** Record states changed since the cursor asked for. */
+  records: z.array(recordResultSchema.extend({ statementId: z.string().nullable() })),
+  statements: z.array(
+    z.object({
+      statementId: z.string(),
+      status: z.enum(['draft', 'approved', 'paid']),
+      totalFen: z.number().int(),
+      recordCount: z.number().int(),
+      periodUntil: z.string(),
+      createdAt: z.string(),
+      approvedAt: z.string().nullable(),
+      paidAt: z.string().nullable(),
+      payoutReference: z.string().nullable(),
+    }),
+  ),
+  cursor: z.string(),
+});
+
+export type EnrollRequest = z.output<typeof enrollRequestSchema>;
+export type EnrollResponse = z.output<typeof enrollResponseSchema>;
+export type AuthorizeRequest = z.output<typeof authorizeRequestSchema>;
+export type AuthorizeResponse = z.output<typeof authorizeResponseSchema>;
+export type BatchRequest = z.output<typeof batchRequestSchema>;
+export type BatchResponse = z.output<typeof batchResponseSchema>;
+export type StatusResponse = z.output<typeof statusResponseSchema>;
+
+/** What the till signs for a batch: every record's id and hash, which cover their content and the chain. */
+export function batchSigningInput(b: Pick<BatchRequest, 'batchId' | 'deviceId' | 'records'>): string {
+  return `caretill-batch/1\n${b.batchId}\n${b.deviceId}\n${b.records.map((r) => `${r.seq}:${r.id}:${r.hash}`).join('\n')}`;
+}
+
+/** What the till signs for every request: method, path, time and the body's digest. */
+export function requestSigningInput(method: string, path: string, timestamp: string, bodySha256: string): string {
+  return `caretill-request/1\n${method.toUpperCase()}\n${path}\n${timestamp}\n${bodySha256}`;
+}
+
+export const DEVICE_HEADER = 'x-caretill-device';
+export const TIME_HEADER = 'x-caretill-time';
+export const SIGNATURE_HEADER = 'x-caretill-signature';
