@@ -5,6 +5,8 @@ import { batchSigningInput, DEVICE_HEADER, requestSigningInput, SIGNATURE_HEADER
 import { approveStatement, createStatement, payStatement } from '../../src/server/sync/settlement';
 import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';
 
+type BatchResult = { results: Array<{ status: string; reason: string }> };
+
 const net = (rows: Array<{ type: string; amount_fen: number }>) => rows.reduce((a, r) => a + (r.type === 'redeem' ? 1 : -1) * Number(r.amount_fen), 0);
 
 describe.each(STORES)('program server and sync on $name', (kind) => {
@@ -137,11 +139,11 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     expect(stranger.status).toBe(401);
     const wrongSig = await signedPost(world, '/v1/batches', batchOf(records), deviceId, unknownKey);
     expect(wrongSig.status).toBe(401);
-    const badBatchSig = await (await signedPost(world, '/v1/batches', batchOf(records, unknownKey), deviceId, key)).json();
+    const badBatchSig: BatchResult = await (await signedPost(world, '/v1/batches', batchOf(records, unknownKey), deviceId, key)).json();
     expect(badBatchSig.results.map((r: { reason: string }) => r.reason)).toEqual(['bad_signature', 'bad_signature']);
-    const gap = await (await signedPost(world, '/v1/batches', batchOf(records.slice(1)), deviceId, key)).json();
+    const gap: BatchResult = await (await signedPost(world, '/v1/batches', batchOf(records.slice(1)), deviceId, key)).json();
     expect(gap.results[0]).toMatchObject({ status: 'rejected', reason: 'sequence_gap' });
-    const broken = await (await signedPost(world, '/v1/batches', batchOf([records[0]!, { ...records[1]!, amountFen: 99 }]), deviceId, key)).json();
+    const broken: BatchResult = await (await signedPost(world, '/v1/batches', batchOf([records[0]!, { ...records[1]!, amountFen: 99 }]), deviceId, key)).json();
     expect(broken.results.map((r: { reason: string }) => r.reason)).toEqual(['bad_chain', 'bad_chain']);
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n).toBe(0);
     // the genuine upload still goes through afterwards
