@@ -139,11 +139,11 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     expect(stranger.status).toBe(401);
     const wrongSig = await signedPost(world, '/v1/batches', batchOf(records), deviceId, unknownKey);
     expect(wrongSig.status).toBe(401);
-    const badBatchSig: BatchResult = await (await signedPost(world, '/v1/batches', batchOf(records, unknownKey), deviceId, key)).json();
+    const badBatchSig = (await (await signedPost(world, '/v1/batches', batchOf(records, unknownKey), deviceId, key)).json()) as BatchResult;
     expect(badBatchSig.results.map((r: { reason: string }) => r.reason)).toEqual(['bad_signature', 'bad_signature']);
-    const gap: BatchResult = await (await signedPost(world, '/v1/batches', batchOf(records.slice(1)), deviceId, key)).json();
+    const gap = (await (await signedPost(world, '/v1/batches', batchOf(records.slice(1)), deviceId, key)).json()) as BatchResult;
     expect(gap.results[0]).toMatchObject({ status: 'rejected', reason: 'sequence_gap' });
-    const broken: BatchResult = await (await signedPost(world, '/v1/batches', batchOf([records[0]!, { ...records[1]!, amountFen: 99 }]), deviceId, key)).json();
+    const broken = (await (await signedPost(world, '/v1/batches', batchOf([records[0]!, { ...records[1]!, amountFen: 99 }]), deviceId, key)).json()) as BatchResult;
     expect(broken.results.map((r: { reason: string }) => r.reason)).toEqual(['bad_chain', 'bad_chain']);
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n).toBe(0);
     // the genuine upload still goes through afterwards
