@@ -6,7 +6,7 @@ import { createServices, type Services } from '../core/services';
 import { PosError } from '../shared/api/errors';
 import { errorMessage } from '../shared/i18n/translate';
 import { APP_VERSION } from '../shared/version';
-import { ensureDemoProgram } from './demo';
+import { startDemoProgram } from './demo';
 import { startHost } from './server';
 
 /**
@@ -29,11 +29,13 @@ async function main(argv: string[]): Promise<void> {
     }
     throw e;
   }
-  const demo = argv.includes('--no-demo') || process.env.CARETILL_NO_DEMO === '1' ? null : await ensureDemoProgram(services);
+  const demo = argv.includes('--no-demo') || process.env.CARETILL_NO_DEMO === '1' ? null : await startDemoProgram(services);
+  services.sync.start();
   const host = await startHost({ dispatch: services.dispatch, port, rendererDir: findRendererDir(argv) });
   process.stdout.write(`CareTill 关爱收银台 is running in the Node host (no Electron here); open ${host.openUrl}\n`);
   if (demo) {
-    process.stdout.write(`Demo program installed: voucher codes in ${demo.csv}\n`);
+    process.stdout.write(`Demo program server on ${demo.server.url}; demo voucher codes in ${demo.csv}\n`);
+    process.stdout.write(`Settle what the till uploads: npm run program -- statements create --home ${demo.dir}\n`);
     void demo.cards.then((file) => file && process.stdout.write(`Demo voucher cards to print or show to the camera: ${file}\n`));
   }
 
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
     closing = true;
     // Never hang on exit: whatever is still open after 3 s is cut (the database is closed by the OS; WAL keeps it consistent).
     setTimeout(() => process.exit(0), 3000).unref();
-    void host.close().finally(() => {
+    void Promise.all([host.close(), demo?.close()]).finally(() => {
       services.close();
       process.exit(0);
     });

@@ -8,69 +8,102 @@ import type { Services } from '../core/services';
 import { holderCode } from '../shared/voucher/token';
 import { renderCardsPdf } from '../server/cards/cardsPdf';
 import { findCjkFont } from '../server/cards/fonts';
+import { startProgramServer, type RunningProgramServer } from '../server/http/app';
 import { KeyFiles } from '../server/program/keyFiles';
 import { Program } from '../server/program/program';
-import { openProgramStore } from '../server/store/programStore';
+import { openProgramStore, type ProgramStore } from '../server/store/programStore';
+import { createEnrollmentCode, createMerchant } from '../server/sync/enrollment';
 
 export interface DemoProgram {
   dir: string;
   csv: string;
+  server: RunningProgramServer;
   /** Written in the background; null when no CJK font is installed. */
   cards: Promise<string | null>;
+  close(): Promise<void>;
 }
 
+export const DEMO_MERCHANT = 'DEMO-SHOP';
+
 /**
- * `npm start` with no configuration: a demo program on this machine, so a new user can sign in,
- * scan and redeem in minutes. It makes a program (keys, a ¥50 baby-voucher campaign and a ¥200
- * child balance campaign), issues demo vouchers with printable cards, and installs the program's
- * key and signed manifest in the till exactly as enrollment would. Only done once per data directory.
+ * `npm start` with no configuration: a complete demo program on this machine. It creates (once)
+ * a program with a ¥50 baby-voucher campaign and a ¥200 child balance campaign, demo vouchers with
+ * printable cards, a demo merchant; runs the program server on loopback; and enrolls this till
+ * with a one-time code exactly as a shop would. The demo program lives in <data dir>/demo-program,
+ * so the program CLI can settle what the till uploads (see the README's walk-through).
  */
-export async function ensureDemoProgram(services: Services): Promise<DemoProgram | null> {
-  if (services.manifests.trustAnchor()) return null;
+export async function startDemoProgram(services: Services): Promise<DemoProgram | null> {
   const dir = path.join(services.config.dataDir, 'demo-program');
+  const isDemo = fs.existsSync(dir) || !services.sync.enrolled();
+  if (!isDemo) return null;
   const store = await openProgramStore(dir, undefined);
   try {
-    const program = new Program(store, new KeyFiles(path.join(dir, 'keys')));
-    const existing = await store.getProgram();
-    const rootPublicKey = existing?.rootPublicKey ?? (await program.init('DEMO', '关爱基金会（演示）', 'Care Foundation (demo)')).rootPublicKey;
-    if ((await store.listCampaigns()).length === 0) {
-      await program.createCampaign(YAML.parse(babyCampaignYaml));
-      await program.createCampaign(childCampaign);
+    await ensureProgram(store, dir);
+    const portFile = path.join(dir, 'server-port');
+    const preferred = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : 0;
+    let server: RunningProgramServer;
+    try {
+      server = await startProgramServer({ store, port: preferred });
+    } catch {
+      server = await startProgramServer({ store, port: 0 });
     }
-    if ((await store.listVouchers()).length === 0) {
-      await program.issueVouchers({ campaignId: 1, count: 8, faceValueFen: 5000 });
-      await program.issueVouchers({ campaignId: 2, count: 4, faceValueFen: 20000 });
-    }
-    const signed = await program.publishManifest();
-    services.manifests.setTrustAnchor(rootPublicKey);
-    services.manifests.install(signed);
+    fs.writeFileSync(portFile, String(server.port));
+    if (!services.sync.enrolled()) await services.sync.enroll(server.url, await createEnrollmentCode(store, DEMO_MERCHANT), 'demo till');
+    else if (services.sync.serverUrl() !== server.url) services.settings.write('sync.serverUrl', server.url); // the demo server moved port
     services.settings.write('demo.program', true);
-
-    const vouchers = await store.listVouchers();
-    const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
     const csv = path.join(dir, 'demo-vouchers.csv');
-    fs.writeFileSync(
+    const cards = writeDemoFiles(store, dir, csv);
+    return {
+      dir,
       csv,
-      stringifyCsv(
-        vouchers.map((v) => [campaigns.get(v.campaignId)?.names.zh ?? '', v.kind, v.faceValueFen / 100, holderCode(v.holderTag), v.token]),
-        { header: true, columns: ['campaign', 'kind', 'value_yuan', 'holder_code', 'token'], bom: true },
-      ),
-    );
-    const cards = (async () => {
-      try {
-        const pdf = await renderCardsPdf(
-          vouchers.map((v) => ({ token: v.token, faceValueFen: v.faceValueFen, validFrom: v.validFrom, validUntil: v.validUntil, holderTag: v.holderTag, campaign: campaigns.get(v.campaignId)! })),
-          { fonts: findCjkFont(), timeZone: 'Asia/Shanghai' },
-        );
-        const file = path.join(dir, 'demo-cards.pdf');
-        fs.writeFileSync(file, pdf);
-        return file;
-      } catch {
-        return null;
-      }
-    })();
-    return { dir, csv, cards };
-  } finally {
+      server,
+      cards,
+      close: async () => {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
     await store.close();
+    throw e;
+  }
+}
+
+async function ensureProgram(store: ProgramStore, dir: string): Promise<void> {
+  const program = new Program(store, new KeyFiles(path.join(dir, 'keys')));
+  if (!(await store.getProgram())) await program.init('DEMO', '关爱基金会（演示）', 'Care Foundation (demo)', new Date(Date.now() - 60_000));
+  if ((await store.listCampaigns()).length === 0) {
+    await program.createCampaign(YAML.parse(babyCampaignYaml));
+    await program.createCampaign(childCampaign);
+  }
+  if ((await store.listVouchers()).length === 0) {
+    await program.issueVouchers({ campaignId: 1, count: 8, faceValueFen: 5000 });
+    await program.issueVouchers({ campaignId: 2, count: 4, faceValueFen: 20000 });
+  }
+  if (!(await store.latestManifest())) await program.publishManifest();
+  if (!(await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [DEMO_MERCHANT]))) await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
+}
+
+async function writeDemoFiles(store: ProgramStore, dir: string, csv: string): Promise<string | null> {
+  const vouchers = await store.listVouchers();
+  const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
+  fs.writeFileSync(
+    csv,
+    stringifyCsv(
+      vouchers.map((v) => [campaigns.get(v.campaignId)?.names.zh ?? '', v.kind, v.faceValueFen / 100, holderCode(v.holderTag), v.token]),
+      { header: true, columns: ['campaign', 'kind', 'value_yuan', 'holder_code', 'token'], bom: true },
+    ),
+  );
+  const file = path.join(dir, 'demo-cards.pdf');
+  if (fs.existsSync(file)) return file;
+  try {
+    const pdf = await renderCardsPdf(
+      vouchers.map((v) => ({ token: v.token, faceValueFen: v.faceValueFen, validFrom: v.validFrom, validUntil: v.validUntil, holderTag: v.holderTag, campaign: campaigns.get(v.campaignId)! })),
+      { fonts: findCjkFont(), timeZone: 'Asia/Shanghai' },
+    );
+    fs.writeFileSync(file, pdf);
+    return file;
+  } catch {
+    return null;
   }
 }

@@ -51,5 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       /* already gone */
     }
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
   };
 }

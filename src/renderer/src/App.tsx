@@ -12,10 +12,11 @@ import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { ManageScreen } from './screens/ManageScreen';
+import { SettlementScreen } from './screens/SettlementScreen';
 import { SetupScreen } from './screens/SetupScreen';
 
 type Phase = { kind: 'loading' } | { kind: 'fatal'; error: ApiError } | { kind: 'setup'; demo: boolean } | { kind: 'login' } | { kind: 'till'; user: User };
-type Tab = 'checkout' | 'history' | 'manage' | 'diagnostics';
+type Tab = 'checkout' | 'history' | 'settlement' | 'manage' | 'diagnostics';
 
 /** The app shell: first-run setup, sign-in, then the till with its tabs and status bar. */
 export function App() {
@@ -87,7 +88,12 @@ function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase;
     ? [
         ['checkout', 'nav.checkout', 'F1'],
         ['history', 'nav.history', 'F8'],
-        ...(user.role === 'owner' ? ([['manage', 'nav.manage', '']] as Array<[Tab, MessageKey, string]>) : []),
+        ...(user.role === 'owner'
+          ? ([
+              ['settlement', 'nav.settlement', ''],
+              ['manage', 'nav.manage', ''],
+            ] as Array<[Tab, MessageKey, string]>)
+          : []),
         ['diagnostics', 'nav.diagnostics', ''],
       ]
     : [['diagnostics', 'nav.diagnostics', '']];
@@ -113,6 +119,7 @@ function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase;
   else if (phase.kind === 'login') body = tab === 'diagnostics' ? <DiagnosticsScreen /> : <LoginScreen onLogin={onLogin} />;
   else if (tab === 'history') body = <HistoryScreen shopName={shopName} />;
   else if (tab === 'manage') body = <ManageScreen />;
+  else if (tab === 'settlement') body = <SettlementScreen />;
   else if (tab === 'diagnostics') body = <DiagnosticsScreen />;
   else body = <CheckoutScreen user={phase.kind === 'till' ? phase.user : { id: 0, name: '', role: 'cashier' }} shopName={shopName} />;
 

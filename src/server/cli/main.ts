@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { parseYuan } from '../../shared/domain/money';
+import { formatYuan, parseYuan } from '../../shared/domain/money';
+import { startProgramServer } from '../http/app';
+import { createOperatorToken } from '../http/operators';
+import { createEnrollmentCode, createMerchant } from '../sync/enrollment';
+import { ServerError } from '../sync/errors';
+import { approveStatement, createStatement, listStatements, payStatement } from '../sync/settlement';
 import { holderCode } from '../../shared/voucher/token';
 import { renderCardsPdf, type CardData } from '../cards/cardsPdf';
 import { findCjkFont } from '../cards/fonts';
@@ -24,8 +29,18 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   vouchers revoke VOUCHER_ID... [--reason TEXT]   then publish a new manifest
   manifest publish [--out FILE.json]              sign the next manifest version
   cards (--in FILE.csv | --campaign ID) --out FILE.pdf [--tz Asia/Shanghai] [--font FILE]
+  merchants add --id M1 --name 店名                a partner shop
+  merchants list
+  enroll-code --merchant M1 [--hours 72]          a one-time code for one of the shop's tills
+  statements create [--merchant M1] [--until ISO]  draft statements of accepted, unsettled records
+  statements list
+  statements approve ID
+  statements pay ID --reference PAYOUT-REF
+  operator token --name NAME                      a credential for the operator HTTP API (shown once)
+  serve [--port 8400] [--host 127.0.0.1]          run the program server
 
-Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data). Private keys stay in DIR/keys (0600).`;
+Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data). Private keys stay in DIR/keys (0600).
+DATABASE_URL=postgres://… keeps the program's data in PostgreSQL instead of DIR/program.sqlite3.`;
 
 const CSV_COLUMNS = ['voucher_id', 'campaign_id', 'kind', 'value_fen', 'valid_from', 'valid_until', 'holder_code', 'holder_tag', 'token'] as const;
 
@@ -52,6 +67,13 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       reason: { type: 'string' },
       tz: { type: 'string' },
       font: { type: 'string' },
+      merchant: { type: 'string' },
+      name: { type: 'string' },
+      hours: { type: 'string' },
+      until: { type: 'string' },
+      reference: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,7 +86,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   const store = await openProgramStore(home);
   const program = new Program(store, new KeyFiles(path.join(home, 'keys')));
   try {
-    switch (`${command} ${command === 'init' ? '' : (sub ?? '')}`.trim()) {
+    const single = ['init', 'enroll-code', 'serve'].includes(command);
+    switch (`${command} ${single ? '' : (sub ?? '')}`.trim()) {
       case 'init': {
         const id = need(values.id, '--id');
         const r = await program.init(id, need(values['name-zh'], '--name-zh'), need(values['name-en'], '--name-en'));
@@ -139,6 +162,56 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         out(`${cards.length} cards on ${Math.ceil(cards.length / 8) || 1} A4 pages → ${outFile}`);
         break;
       }
+      case 'merchants add':
+        await createMerchant(store, need(values.id, '--id'), need(values.name, '--name'));
+        out(`merchant ${values.id} 「${values.name}」 added; give its till a code: npm run program -- enroll-code --merchant ${values.id}`);
+        break;
+      case 'merchants list':
+        for (const m of await store.sql.all<{ merchant_id: string; name: string }>('SELECT merchant_id, name FROM merchants ORDER BY merchant_id')) out(`${m.merchant_id}\t${m.name}`);
+        break;
+      case 'enroll-code': {
+        const code = await createEnrollmentCode(store, need(values.merchant, '--merchant'), int(values.hours ?? '72', '--hours'));
+        out(`enrollment code for ${values.merchant}: ${code} (one use, ${values.hours ?? 72} hours)`);
+        break;
+      }
+      case 'statements create': {
+        const until = values.until ? date(values.until, '--until') : new Date();
+        const merchants = values.merchant ? [values.merchant] : (await store.sql.all<{ merchant_id: string }>('SELECT merchant_id FROM merchants ORDER BY merchant_id')).map((m) => m.merchant_id);
+        let made = 0;
+        for (const m of merchants) {
+          const st = await createStatement(store, m, until);
+          if (st) {
+            made++;
+            out(`${st.statement_id}\t${m}\tdraft\t${formatYuan(Number(st.total_fen))}\t${st.record_count} records`);
+          }
+        }
+        if (made === 0) out('nothing to settle: no accepted records without a statement');
+        break;
+      }
+      case 'statements list':
+        for (const st of await listStatements(store)) out(`${st.statement_id}\t${st.merchant_id}\t${st.status}\t${formatYuan(Number(st.total_fen))}\t${st.record_count} records${st.payout_reference ? `\tpaid ${st.payout_reference}` : ''}`);
+        break;
+      case 'statements approve':
+        await approveStatement(store, need(rest[0], 'a statement id'));
+        out(`${rest[0]} approved`);
+        break;
+      case 'statements pay':
+        await payStatement(store, need(rest[0], 'a statement id'), need(values.reference, '--reference'));
+        out(`${rest[0]} paid (${values.reference})`);
+        break;
+      case 'operator token':
+        out(`operator token (shown once, keep it secret): ${await createOperatorToken(store, need(values.name, '--name'))}`);
+        break;
+      case 'serve': {
+        const server = await startProgramServer({ store, port: int(values.port ?? '8400', '--port'), host: values.host ?? '127.0.0.1' });
+        out(`CareTill program server listening on ${server.url} (Ctrl+C to stop)`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await server.close();
+        break;
+      }
       default:
         throw new ProgramError(`unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
     }
@@ -195,7 +268,7 @@ function date(v: string, what: string): Date {
 const isMain = process.argv[1] !== undefined && /cli[/\\]main\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
   runCli(process.argv.slice(2)).catch((e: unknown) => {
-    process.stderr.write(`error: ${e instanceof ProgramError || e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`error: ${e instanceof ProgramError || e instanceof ServerError || e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);
   });
 }

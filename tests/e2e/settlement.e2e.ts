@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../../src/server/cli/main';
+import { expect, startTillHost, stopTillHost, test } from './fixtures';
+
+test('demo walk-through: redeem, upload, accepted, then the program approves and pays and the owner sees “paid”', async ({ page }) => {
+  const host = await startTillHost(undefined, []);
+  const home = path.join(host.dataDir, 'demo-program');
+  try {
+    await page.goto(host.openUrl);
+    await page.getByTestId('setup-shop').fill('演示母婴店');
+    await page.getByTestId('setup-owner').fill('店主');
+    await page.getByTestId('setup-pin').fill('2468');
+    await page.getByTestId('setup-pin2').fill('2468');
+    await page.getByTestId('setup-submit').click();
+    await expect(page.getByTestId('status-connection')).toContainText('在线');
+    await page.getByTestId('camera-toggle').click();
+    await page.getByTestId('quick-儿童理发').click();
+    const csv = fs.readFileSync(path.join(home, 'demo-vouchers.csv'), 'utf8');
+    const token = csv.split('\n').find((l) => l.includes(',balance,'))!.split(',').pop()!.trim();
+    await page.getByTestId('manual-code').fill(token);
+    await page.getByTestId('manual-code').press('Enter');
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'valid');
+    await page.getByTestId('confirm').click();
+    await expect(page.getByTestId('receipt')).toBeVisible();
+    await expect(page.getByTestId('receipt')).toContainText('#1');
+
+    await page.getByTestId('tab-settlement').click();
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('settle-accepted')).toContainText('¥20.00');
+    await expect(page.getByTestId('settle-pending')).toContainText('¥0.00');
+
+    // The program operator settles with the CLI, against the same demo program.
+    const out: string[] = [];
+    await runCli(['statements', 'create', '--home', home], (s) => out.push(s));
+    const id = /^(ST-\S+)/m.exec(out.join('\n'))![1]!;
+    await runCli(['statements', 'approve', id, '--home', home], (s) => out.push(s));
+    await runCli(['statements', 'pay', id, '--reference', 'BANK-0001', '--home', home], (s) => out.push(s));
+
+    await page.getByTestId('sync-now').click();
+    await expect(page.getByTestId('settle-paid')).toContainText('¥20.00');
+    await expect(page.getByTestId('statements')).toContainText('BANK-0001');
+    await expect(page.getByTestId('statements')).toContainText('已支付');
+  } finally {
+    await stopTillHost(host);
+  }
+});
