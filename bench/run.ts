@@ -7,9 +7,10 @@ import { tokenBench } from './token.bench';
 import { checkoutBench } from './checkout.bench';
 import { cameraBench } from './camera.bench';
 import { receiptBench } from './receipt.bench';
+import { syncBench } from './sync.bench';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench, receiptBench];
+const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench, receiptBench, syncBench];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'out/host/cli.js')) || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {

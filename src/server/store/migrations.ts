@@ -119,4 +119,9 @@ export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
       CREATE TABLE operators (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
     `,
   },
+  {
+    // Voids look up the redemption they reverse; late authorizations look up the sale they belong to.
+    sqlite: 'CREATE INDEX records_reverses ON records (reverses); CREATE INDEX records_sale ON records (device_id, sale_id);',
+    postgres: 'CREATE INDEX records_reverses ON records (reverses); CREATE INDEX records_sale ON records (device_id, sale_id);',
+  },
 ];

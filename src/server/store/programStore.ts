@@ -39,7 +39,7 @@ export interface PublishedManifest {
   publishedAt: string;
 }
 
-interface VoucherRow {
+export interface VoucherRow {
   voucher_id: string;
   campaign_id: number;
   kind: 'fixed' | 'balance';
@@ -54,7 +54,7 @@ interface VoucherRow {
   revoke_reason: string | null;
 }
 
-const toVoucher = (r: VoucherRow): VoucherRecord => ({
+export const toVoucherRecord = (r: VoucherRow): VoucherRecord => ({
   voucherId: r.voucher_id,
   campaignId: Number(r.campaign_id),
   kind: r.kind,
@@ -124,7 +124,7 @@ export class ProgramStore {
 
   async getVoucher(voucherId: string, d: SqlDriver = this.sql): Promise<VoucherRecord | null> {
     const r = await d.get<VoucherRow>('SELECT * FROM vouchers WHERE voucher_id = ?', [voucherId]);
-    return r ? toVoucher(r) : null;
+    return r ? toVoucherRecord(r) : null;
   }
 
   async listVouchers(filter: { campaignId?: number } = {}): Promise<VoucherRecord[]> {
@@ -132,7 +132,7 @@ export class ProgramStore {
       filter.campaignId === undefined
         ? await this.sql.all<VoucherRow>('SELECT * FROM vouchers ORDER BY issued_at, voucher_id')
         : await this.sql.all<VoucherRow>('SELECT * FROM vouchers WHERE campaign_id = ? ORDER BY issued_at, voucher_id', [filter.campaignId]);
-    return rows.map(toVoucher);
+    return rows.map(toVoucherRecord);
   }
 
   /** Returns the ids actually revoked now (unknown or already revoked ones are left out). */

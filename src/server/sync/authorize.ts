@@ -21,7 +21,8 @@ export async function authorize(store: ProgramStore, deviceId: string, req: Auth
     await lockVoucher(t, req.voucherId);
     // A request that arrives late, after the till already recorded this sale (offline) and
     // uploaded it: the sale has consumed what it asks for, so it must not hold anything now.
-    const recorded = await t.get("SELECT 1 AS x FROM records WHERE device_id = ? AND sale_id || ':' || voucher_id = ?", [deviceId, req.idempotencyKey]);
+    const saleId = req.idempotencyKey.slice(0, Math.max(0, req.idempotencyKey.lastIndexOf(':')));
+    const recorded = await t.get('SELECT 1 AS x FROM records WHERE device_id = ? AND sale_id = ? AND voucher_id = ?', [deviceId, saleId, req.voucherId]);
     const reason = recorded ? null : await declineReason(store, t, deviceId, req, now);
     const id = crypto.randomUUID();
     const nowIso = now.toISOString();
