@@ -1,8 +1,10 @@
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../core/config';
 import { createServices, type Services } from '../core/services';
+import type { KeyProtector } from '../core/sync/deviceKey';
+import { startDemoProgram } from '../host/demo';
 import { PosError } from '../shared/api/errors';
 import { IPC_CHANNEL } from '../shared/api/ipc';
 import { errorMessage } from '../shared/i18n/translate';
@@ -27,7 +29,7 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(() => {
     try {
-      services = createServices({ dataDir: resolveDataDir(process.argv.slice(1)), host: 'electron', appVersion: APP_VERSION });
+      services = createServices({ dataDir: resolveDataDir(process.argv.slice(1)), host: 'electron', appVersion: APP_VERSION }, { keyProtector: keychain() });
     } catch (e) {
       const message = e instanceof PosError ? `${errorMessage('zh-CN', e)}\n\n${errorMessage('en', e)}` : String(e);
       dialog.showErrorBox('关爱收银台 CareTill', message);
@@ -41,6 +43,10 @@ if (!app.requestSingleInstanceLock()) {
       }
       return s.dispatch(method, args, typeof sessionToken === 'string' ? { sessionToken } : {});
     });
+    // Same first-run experience as the Node host: a demo program unless the till is enrolled elsewhere.
+    const demo = process.argv.includes('--no-demo') ? Promise.resolve(null) : startDemoProgram(s).catch(() => null);
+    void demo.then(() => s.sync.start());
+    app.on('before-quit', () => void demo.then((d) => d?.close()));
     createWindow();
   }).catch((e: unknown) => {
     dialog.showErrorBox('关爱收银台 CareTill', String(e));
@@ -58,6 +64,16 @@ if (!app.requestSingleInstanceLock()) {
     services?.close();
     app.quit();
   });
+}
+
+/** The device key sealed with the OS keychain (DPAPI, Keychain, libsecret) where Electron offers it. */
+function keychain(): KeyProtector | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  return {
+    name: 'electron-safeStorage',
+    protect: (plain) => safeStorage.encryptString(plain.toString('utf8')),
+    unprotect: (stored) => Buffer.from(safeStorage.decryptString(stored), 'utf8'),
+  };
 }
 
 function createWindow(): void {
