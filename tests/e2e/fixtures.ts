@@ -1,4 +1,4 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { startTillHost, stopTillHost, type TillHost } from './tillHost';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,5 +20,16 @@ test.afterEach(async ({ page }, testInfo) => {
   const name = testInfo.titlePath.slice(1).join(' - ').replace(/[^\w\u4e00-\u9fff-]+/g, '_');
   await page.screenshot({ path: path.join(root, 'test-results', 'screens', `${name}.png`), fullPage: true });
 });
+
+/** The first-run screen: shop name, owner, PIN twice, sample catalogue kept; lands on the till. */
+export async function completeSetup(page: Page, shopName: string, pin = '2468'): Promise<void> {
+  await page.getByTestId('setup-shop').fill(shopName);
+  await page.getByTestId('setup-owner').fill('店主');
+  await page.getByTestId('setup-pin').fill(pin);
+  await page.getByTestId('setup-pin2').fill(pin);
+  await expect(page.getByTestId('setup-demo')).toBeChecked();
+  await page.getByTestId('setup-submit').click();
+  await expect(page.getByTestId('basket-empty')).toBeVisible();
+}
 
 export { expect, startTillHost, stopTillHost, type TillHost };

@@ -1,18 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../src/server/cli/main';
-import { expect, startTillHost, stopTillHost, test } from './fixtures';
+import { completeSetup, expect, startTillHost, stopTillHost, test } from './fixtures';
 
 test('demo walk-through: redeem, upload, accepted, then the program approves and pays and the owner sees “paid”', async ({ page }) => {
   const host = await startTillHost(undefined, []);
   const home = path.join(host.dataDir, 'demo-program');
   try {
     await page.goto(host.openUrl);
-    await page.getByTestId('setup-shop').fill('演示母婴店');
-    await page.getByTestId('setup-owner').fill('店主');
-    await page.getByTestId('setup-pin').fill('2468');
-    await page.getByTestId('setup-pin2').fill('2468');
-    await page.getByTestId('setup-submit').click();
+    await completeSetup(page, '演示母婴店');
     await expect(page.getByTestId('status-connection')).toContainText('在线');
     await page.getByTestId('camera-toggle').click();
     await page.getByTestId('quick-儿童理发').click();
@@ -24,6 +20,11 @@ test('demo walk-through: redeem, upload, accepted, then the program approves and
     await page.getByTestId('confirm').click();
     await expect(page.getByTestId('receipt')).toBeVisible();
     await expect(page.getByTestId('receipt')).toContainText('#1');
+
+    // Day close from today's sales uploads everything.
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('close-day').click();
+    await expect(page.getByTestId('close-day-result')).toHaveText('今日流水已全部上传。');
 
     await page.getByTestId('tab-settlement').click();
     await page.getByTestId('sync-now').click();

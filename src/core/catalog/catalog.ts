@@ -1,27 +1,10 @@
 import { PosError } from '../../shared/api/errors';
 import { checkBarcode } from '../../shared/domain/barcode';
 import { CATEGORIES, type Category } from '../../shared/domain/categories';
+import type { Item, ItemInput } from '../../shared/api/schemas/catalog';
 import type { Db } from '../db/open';
 
-export interface Item {
-  id: number;
-  name: string;
-  priceFen: number;
-  unit: string;
-  category: Category;
-  quickKey: boolean;
-  barcodes: string[];
-}
-
-export interface ItemInput {
-  id?: number | undefined;
-  name: string;
-  priceFen: number;
-  unit: string;
-  category: Category;
-  quickKey: boolean;
-  barcodes: string[];
-}
+export type { Item, ItemInput } from '../../shared/api/schemas/catalog';
 
 interface ItemRow {
   id: number;

@@ -86,22 +86,23 @@ export const batchResponseSchema = z.object({
   headSeq: z.number().int(),
 });
 
+/** A settlement statement as the program reports it to a merchant's tills. */
+export const statementSchema = z.object({
+  statementId: z.string(),
+  status: z.enum(['draft', 'approved', 'paid']),
+  totalFen: z.number().int(),
+  recordCount: z.number().int(),
+  periodUntil: z.string(),
+  createdAt: z.string(),
+  approvedAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  payoutReference: z.string().nullable(),
+});
+
 export const statusResponseSchema = z.object({
   /** Record states changed since the cursor asked for. */
   records: z.array(recordResultSchema.extend({ statementId: z.string().nullable() })),
-  statements: z.array(
-    z.object({
-      statementId: z.string(),
-      status: z.enum(['draft', 'approved', 'paid']),
-      totalFen: z.number().int(),
-      recordCount: z.number().int(),
-      periodUntil: z.string(),
-      createdAt: z.string(),
-      approvedAt: z.string().nullable(),
-      paidAt: z.string().nullable(),
-      payoutReference: z.string().nullable(),
-    }),
-  ),
+  statements: z.array(statementSchema),
   cursor: z.string(),
 });
 

@@ -9,11 +9,17 @@ export interface WedgeOptions {
   /** keyCode 229: an input method (e.g. Chinese pinyin) is composing and swallowing the scanner's keys. */
   onImeDetected?: () => void;
   maxGapMs?: number;
+  /**
+   * Once a burst has started like a scanner (3 fast keys), a longer gap is tolerated: a busy page
+   * (the camera decoding, a re-render) can delay key events, and a scan must not be cut in two.
+   */
+  burstGapMs?: number;
   minLength?: number;
 }
 
 export function attachWedge(target: Window, options: WedgeOptions): () => void {
   const maxGap = options.maxGapMs ?? 50;
+  const burstGap = options.burstGapMs ?? 300;
   const minLength = options.minLength ?? 4;
   let buffer = '';
   let last = 0;
@@ -31,7 +37,7 @@ export function attachWedge(target: Window, options: WedgeOptions): () => void {
     }
     if (editable(e.target) || e.ctrlKey || e.altKey || e.metaKey) return;
     const now = e.timeStamp || performance.now();
-    if (now - last > maxGap) buffer = '';
+    if (now - last > (buffer.length >= 3 ? burstGap : maxGap)) buffer = '';
     last = now;
     if (e.key === 'Enter' || e.key === 'Tab') {
       const code = buffer;

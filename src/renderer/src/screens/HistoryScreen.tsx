@@ -17,6 +17,19 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
   const [open, setOpen] = useState<CompletedSale | null>(null);
   const [ask, setAsk] = useState<{ saleId: string; error: ApiError | null } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [closing, setClosing] = useState<string | null>(null);
+
+  // Day close: push everything to the program now and say what, if anything, is still waiting.
+  const closeDay = async () => {
+    setClosing(t('settle.syncing'));
+    const r = await api.syncNow({});
+    if (!r.ok) {
+      setClosing(null);
+      setError(r.error);
+      return;
+    }
+    setClosing(r.value.pending === 0 ? t('history.closed') : t('history.closedPending', { count: r.value.pending }));
+  };
 
   const show = async (saleId: string) => {
     const r = await api.getSale({ saleId });
@@ -48,6 +61,12 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
     <section className="panel wide" aria-labelledby="history-title">
       <h1 id="history-title">{t('history.title')}</h1>
       <p data-testid="history-summary">{t('history.summary', { count: live.length, voucher: money(sum('voucherPaidFen')), other: money(sum('otherTenderFen')), forfeited: money(sum('forfeitedFen')) })}</p>
+      <div className="actions">
+        <button type="button" onClick={() => void closeDay()} data-testid="close-day">
+          {t('history.closeDay')}
+        </button>
+        {closing && <span data-testid="close-day-result">{closing}</span>}
+      </div>
       {error && <p className="error-box">{err(error)}</p>}
       {sales.value.length === 0 ? (
         <p className="muted">{t('history.none')}</p>

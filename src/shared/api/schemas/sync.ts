@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REJECT_REASONS } from '../../sync/protocol';
+import { REJECT_REASONS, statementSchema } from '../../sync/protocol';
 
 export const syncStateSchema = z.object({
   connection: z.enum(['not_enrolled', 'online', 'offline']),
@@ -16,17 +16,7 @@ export const settlementSchema = z.object({
   /** Net amounts (redemptions minus voids) by state. */
   totals: z.object({ pendingFen: z.number().int(), acceptedFen: z.number().int(), rejectedFen: z.number().int(), paidFen: z.number().int() }),
   counts: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int(), paid: z.number().int() }),
-  statements: z.array(
-    z.object({
-      statementId: z.string(),
-      status: z.enum(['draft', 'approved', 'paid']),
-      totalFen: z.number().int(),
-      recordCount: z.number().int(),
-      periodUntil: z.string(),
-      paidAt: z.string().nullable(),
-      payoutReference: z.string().nullable(),
-    }),
-  ),
+  statements: z.array(statementSchema.pick({ statementId: true, status: true, totalFen: true, recordCount: true, periodUntil: true, paidAt: true, payoutReference: true })),
   batches: z.array(z.object({ batchId: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), createdAt: z.string(), doneAt: z.string().nullable(), attempts: z.number().int(), lastError: z.string().nullable() })),
   rejected: z.array(
     z.object({
