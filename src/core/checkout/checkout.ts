@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { PosError } from '../../shared/api/errors';
 import { MAX_VOUCHERS_PER_SALE, type CommitInput, type CompletedSale, type Quote, type QuoteLine, type QuoteVoucher, type SaleInput, type SaleSummary } from '../../shared/api/schemas/checkout';
 import type { Category } from '../../shared/domain/categories';
@@ -343,8 +342,4 @@ export class Checkout {
       .get(campaignId, sinceIso ?? '');
     return row?.n ?? 0;
   }
-}
-
-export function newSaleId(): string {
-  return crypto.randomUUID();
 }

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ThermalPrinter, PrinterTypes } from 'node-thermal-printer';
 
-export const PRINT_ERRORS = ['printer_offline', 'printer_timeout', 'printer_dropped', 'printer_no_paper', 'printer_unreachable', 'printer_driver_missing', 'printer_error'] as const;
-export type PrintErrorCode = (typeof PRINT_ERRORS)[number];
+import type { PrintErrorCode } from '../../shared/api/schemas/printing';
+
+export type { PrintErrorCode } from '../../shared/api/schemas/printing';
 
 export class PrintFailure extends Error {
   constructor(

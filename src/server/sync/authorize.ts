@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { DEFAULT_CLOCK_SKEW_MS } from '../../core/vouchers/verifyVoucher';
+import type { JournalRecord } from '../../core/journal/chain';
 import type { AuthorizeRequest, AuthorizeResponse, RejectReason } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
-import { acceptedSpend, lockVoucher, reservedElsewhere } from './usage';
+import type { SqlDriver } from '../store/sqlDriver';
+import { judgeRedeem, loadContext } from './intake';
 
 /** A reservation holds for two days; the record that captures it normally arrives within minutes. */
 export const RESERVATION_MS = 48 * 3_600_000;
@@ -18,12 +19,11 @@ export async function authorize(store: ProgramStore, deviceId: string, req: Auth
     if (prior && prior.device_id === deviceId) {
       return prior.status === 'declined' ? { status: 'declined', reason: prior.reason ?? 'unknown_voucher' } : { status: 'approved', authorizationId: prior.authorization_id, approvedFen: Number(prior.amount_fen) };
     }
-    await lockVoucher(t, req.voucherId);
     // A request that arrives late, after the till already recorded this sale (offline) and
     // uploaded it: the sale has consumed what it asks for, so it must not hold anything now.
     const saleId = req.idempotencyKey.slice(0, Math.max(0, req.idempotencyKey.lastIndexOf(':')));
     const recorded = await t.get('SELECT 1 AS x FROM records WHERE device_id = ? AND sale_id = ? AND voucher_id = ?', [deviceId, saleId, req.voucherId]);
-    const reason = recorded ? null : await declineReason(store, t, deviceId, req, now);
+    const reason = recorded ? null : await judgeNow(t, deviceId, saleId, req, now);
     const id = crypto.randomUUID();
     const nowIso = now.toISOString();
     await t.run('INSERT INTO authorizations (authorization_id, idem_key, device_id, voucher_id, amount_fen, status, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
@@ -41,22 +41,20 @@ export async function authorize(store: ProgramStore, deviceId: string, req: Auth
   });
 }
 
-async function declineReason(store: ProgramStore, t: Parameters<typeof lockVoucher>[0], deviceId: string, req: AuthorizeRequest, now: Date): Promise<RejectReason | null> {
-  const v = await store.getVoucher(req.voucherId, t);
-  if (!v || v.campaignId !== req.campaignId) return 'unknown_voucher';
-  if (v.revokedAt && v.revokedAt <= now.toISOString()) return 'revoked';
-  if (now.getTime() - DEFAULT_CLOCK_SKEW_MS > v.validUntil * 1000 || now.getTime() + DEFAULT_CLOCK_SKEW_MS < v.validFrom * 1000) return 'expired';
+/**
+ * The program's rules for a sale happening now, exactly as batch intake will apply them to its
+ * record later (one implementation): the request is judged as a probe record of this sale.
+ */
+async function judgeNow(t: SqlDriver, deviceId: string, saleId: string, req: AuthorizeRequest, now: Date): Promise<RejectReason | null> {
+  const v = await t.get<{ kind: 'fixed' | 'balance' }>('SELECT kind FROM vouchers WHERE voucher_id = ?', [req.voucherId]);
   const device = await t.get<{ merchant_id: string }>('SELECT merchant_id FROM devices WHERE device_id = ?', [deviceId]);
-  const campaign = await store.getCampaign(v.campaignId, t);
-  if (!campaign || (!campaign.merchants.includes('*') && !campaign.merchants.includes(device?.merchant_id ?? ''))) return 'not_at_this_shop';
-  const spent = await acceptedSpend(t, v.voucherId);
-  const held = await reservedElsewhere(t, v.voucherId, now.toISOString(), null);
-  if (v.kind === 'fixed') {
-    if (spent.liveRedemptions > 0 || held.count > 0) return 'double_spend';
-    if (req.amountFen > v.faceValueFen) return 'over_balance';
-    return null;
-  }
-  return spent.net + held.sum + req.amountFen > v.faceValueFen ? 'over_balance' : null;
+  if (!v || !device) return 'unknown_voucher';
+  const probe: JournalRecord = {
+    seq: 0, id: '', deviceId, type: 'redeem', time: now.toISOString(), cashierId: 0, saleId,
+    voucherId: req.voucherId, campaignId: req.campaignId, kind: v.kind, amountFen: req.amountFen, forfeitedFen: 0,
+    categories: {}, otherTenderFen: 0, authorization: 'offline', reverses: null, prevHash: '', hash: '',
+  };
+  return judgeRedeem(await loadContext(t, [probe], deviceId), probe, device.merchant_id);
 }
 
 export async function releaseAuthorization(store: ProgramStore, deviceId: string, authorizationId: string): Promise<boolean> {

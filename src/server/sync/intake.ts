@@ -134,7 +134,7 @@ interface Context {
  * Everything the batch's rules need, read in a few set queries (vouchers locked in a fixed order so
  * concurrent batches on PostgreSQL cannot deadlock), then kept up to date in memory record by record.
  */
-async function loadContext(t: SqlDriver, records: JournalRecord[], deviceId: string): Promise<Context> {
+export async function loadContext(t: SqlDriver, records: JournalRecord[], deviceId: string): Promise<Context> {
   const ids = [...new Set(records.map((r) => r.voucherId))].sort();
   const state = new Map<string, VoucherState>();
   const reservations = new Map<string, Reservation[]>();
@@ -188,7 +188,7 @@ async function loadContext(t: SqlDriver, records: JournalRecord[], deviceId: str
 }
 
 /** Why a redemption cannot be paid for, judged at the time of sale; null when it is accepted. */
-function judgeRedeem(ctx: Context, r: JournalRecord, merchantId: string): RejectReason | null {
+export function judgeRedeem(ctx: Context, r: JournalRecord, merchantId: string): RejectReason | null {
   const st = ctx.state.get(r.voucherId);
   const v = st?.v;
   if (!st || !v || v.campaignId !== r.campaignId || v.kind !== r.kind) return 'unknown_voucher';

@@ -20,7 +20,9 @@ export const printerSettingsSchema = z
     if (s.kind === 'device' && s.uri.length === 0) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'give the device, e.g. /dev/usb/lp0 or COM3' });
   });
 
-export const printErrorSchema = z.enum(['printer_offline', 'printer_timeout', 'printer_dropped', 'printer_no_paper', 'printer_unreachable', 'printer_driver_missing', 'printer_error']);
+export const PRINT_ERRORS = ['printer_offline', 'printer_timeout', 'printer_dropped', 'printer_no_paper', 'printer_unreachable', 'printer_driver_missing', 'printer_error'] as const;
+export type PrintErrorCode = (typeof PRINT_ERRORS)[number];
+export const printErrorSchema = z.enum(PRINT_ERRORS);
 
 export const printJobSchema = z.object({
   id: z.number().int(),
