@@ -1,40 +1,44 @@
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export function hasPgVirtualenv(): boolean {
   return spawnSync('sh', ['-c', 'command -v pg_virtualenv']).status === 0;
 }
 
-/** A throwaway PostgreSQL cluster from Debian's binaries (pg_virtualenv works as root), removed by stop(). */
+/**
+ * A throwaway PostgreSQL cluster from Debian's binaries (pg_virtualenv works as root), removed by
+ * stop(). Its address comes back through a file, not a pipe: the server processes would inherit a
+ * pipe and keep the test runner waiting for them.
+ */
 export async function startThrowawayPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn('pg_virtualenv', ['bash', '-c', 'echo "PGURL=postgres://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$PGDATABASE"; while sleep 1; do :; done'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`pg_virtualenv did not start: ${out}`)), 60_000);
-    const on = (c: Buffer) => {
-      out += c.toString();
-      const m = /PGURL=(\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.on('exit', (code) => reject(new Error(`pg_virtualenv exited ${code}: ${out}`)));
-  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caretill-pg-'));
+  const file = path.join(dir, 'url');
+  const child = spawn('pg_virtualenv', ['bash', '-c', `echo "postgres://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$PGDATABASE" > '${file}.tmp' && mv '${file}.tmp' '${file}'; while sleep 1; do :; done`], { detached: true, stdio: 'ignore' });
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+  const deadline = Date.now() + 60_000;
+  while (!fs.existsSync(file)) {
+    if (exited !== null) throw new Error(`pg_virtualenv exited with ${exited}`);
+    if (Date.now() > deadline) throw new Error('pg_virtualenv did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = fs.readFileSync(file, 'utf8').trim();
+  child.unref();
   return {
     url,
     stop: async () => {
-      if (!child.pid) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
+      if (child.pid && exited === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+        await Promise.race([done, new Promise((r) => setTimeout(r, 15_000).unref())]);
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      child.stdout.destroy();
-      child.stderr.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
