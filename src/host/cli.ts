@@ -6,7 +6,6 @@ import { createServices, type Services } from '../core/services';
 import { PosError } from '../shared/api/errors';
 import { errorMessage } from '../shared/i18n/translate';
 import { APP_VERSION } from '../shared/version';
-import { startDemoProgram } from './demo';
 import { startHost } from './server';
 
 /**
@@ -29,7 +28,9 @@ async function main(argv: string[]): Promise<void> {
     }
     throw e;
   }
-  const demo = argv.includes('--no-demo') || process.env.CARETILL_NO_DEMO === '1' ? null : await startDemoProgram(services);
+  // The demo program (program server, PDF cards) loads only when it is wanted: a real till starts lighter.
+  const wantDemo = !argv.includes('--no-demo') && process.env.CARETILL_NO_DEMO !== '1';
+  const demo = wantDemo ? await (await import('./demo')).startDemoProgram(services) : null;
   services.sync.start();
   const host = await startHost({ dispatch: services.dispatch, port, rendererDir: findRendererDir(argv) });
   process.stdout.write(`CareTill 关爱收银台 is running in the Node host (no Electron here); open ${host.openUrl}\n`);

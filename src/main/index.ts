@@ -4,7 +4,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../core/config';
 import { createServices, type Services } from '../core/services';
 import type { KeyProtector } from '../core/sync/deviceKey';
-import { startDemoProgram } from '../host/demo';
 import { PosError } from '../shared/api/errors';
 import { IPC_CHANNEL } from '../shared/api/ipc';
 import { errorMessage } from '../shared/i18n/translate';
@@ -44,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
       return s.dispatch(method, args, typeof sessionToken === 'string' ? { sessionToken } : {});
     });
     // Same first-run experience as the Node host: a demo program unless the till is enrolled elsewhere.
-    const demo = process.argv.includes('--no-demo') ? Promise.resolve(null) : startDemoProgram(s).catch(() => null);
+    const demo = process.argv.includes('--no-demo') ? Promise.resolve(null) : import('../host/demo').then((m) => m.startDemoProgram(s)).catch(() => null);
     void demo.then(() => s.sync.start());
     app.on('before-quit', () => void demo.then((d) => d?.close()));
     createWindow();
