@@ -10,7 +10,21 @@ import tseslint from 'typescript-eslint';
  * - shared is pure: no Node built-ins, no DOM, no electron, no other layer;
  * - core never imports host, main, preload, renderer or server.
  */
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'url', 'stream', 'worker_threads', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'url',
+  'stream',
+  'worker_threads',
+  'zlib',
+];
 const electronBan = { group: ['electron', 'electron/*'], message: 'Import electron only in src/main and src/preload (DESIGN.md §2).' };
 const layer = (dirs, message) => ({ group: dirs.flatMap((d) => [`**/${d}/*`, `**/${d}`]), message });
 
@@ -42,7 +56,11 @@ export default tseslint.config(
         'error',
         {
           paths: nodeBuiltins.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'src/shared is platform-free.' })),
-          patterns: [electronBan, { group: ['node:*'], message: 'src/shared is platform-free.' }, layer(['core', 'host', 'main', 'preload', 'renderer', 'server'], 'src/shared imports nothing from other layers.')],
+          patterns: [
+            electronBan,
+            { group: ['node:*'], message: 'src/shared is platform-free.' },
+            layer(['core', 'host', 'main', 'preload', 'renderer', 'server'], 'src/shared imports nothing from other layers.'),
+          ],
         },
       ],
     },
@@ -50,7 +68,15 @@ export default tseslint.config(
   {
     files: ['src/core/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [electronBan, layer(['host', 'main', 'preload', 'renderer', 'server'], 'src/core may import only shared and Node libraries.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            electronBan,
+            layer(['host', 'main', 'preload', 'renderer', 'server'], 'src/core may import only shared and Node libraries.'),
+          ],
+        },
+      ],
     },
   },
   {
@@ -58,7 +84,15 @@ export default tseslint.config(
     // journal verifier) but never a till host or the UI.
     files: ['src/server/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [electronBan, layer(['host', 'main', 'preload', 'renderer'], 'src/server may import shared, core building blocks and Node libraries.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            electronBan,
+            layer(['host', 'main', 'preload', 'renderer'], 'src/server may import shared, core building blocks and Node libraries.'),
+          ],
+        },
+      ],
     },
   },
   {
@@ -69,7 +103,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins.filter((m) => !m.includes('*')), 'better-sqlite3'].map((name) => ({ name, message: 'The renderer runs in a browser: no Node modules.' })),
+          paths: [...nodeBuiltins.filter((m) => !m.includes('*')), 'better-sqlite3'].map((name) => ({
+            name,
+            message: 'The renderer runs in a browser: no Node modules.',
+          })),
           patterns: [
             electronBan,
             { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' },
@@ -78,7 +115,10 @@ export default tseslint.config(
         },
       ],
       // UI words come from the message catalogues (src/shared/i18n), never from JSX literals.
-      'no-restricted-syntax': ['error', { selector: 'JSXText[value=/[A-Za-z\\u4e00-\\u9fff]/]', message: 'Put UI text in the message catalogues (src/shared/i18n).' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'JSXText[value=/[A-Za-z\\u4e00-\\u9fff]/]', message: 'Put UI text in the message catalogues (src/shared/i18n).' },
+      ],
     },
   },
 );

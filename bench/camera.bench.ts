@@ -26,7 +26,15 @@ export const cameraBench: Bench = {
     const video = path.join(till.dataDir, '..', 'voucher.y4m');
     writeQrY4m(video, till.baby[0]!);
     const host = await startTillHost(till.dataDir);
-    const browser = await chromium.launch({ executablePath: exe, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`] });
+    const browser = await chromium.launch({
+      executablePath: exe,
+      args: [
+        ...CHROMIUM_ARGS,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
+    });
     const samples: number[] = [];
     try {
       for (let i = 0; i < 5; i++) {

@@ -13,7 +13,14 @@ export const checkoutBench: Bench = {
     const t = tempDir('caretill-bench-');
     try {
       const s = createServices({ dataDir: t.dir, host: 'direct', appVersion: 'bench' });
-      const seed = seedTill(s, [{ id: 3, kind: 'balance', eligibleCategories: ['books', 'diapers'], offline: { perVoucherFen: 1_000_000, perDeviceTotalFen: 4_000_000_000, maxHoursOffline: 2000 } }]);
+      const seed = seedTill(s, [
+        {
+          id: 3,
+          kind: 'balance',
+          eligibleCategories: ['books', 'diapers'],
+          offline: { perVoucherFen: 1_000_000, perDeviceTotalFen: 4_000_000_000, maxHoursOffline: 2000 },
+        },
+      ]);
       const cashier = s.users.login(seed.cashier.id, '5678');
       const lines = [
         { itemId: seed.item('飞鹤').id, quantity: 1 },
@@ -37,14 +44,30 @@ export const checkoutBench: Bench = {
       bare.pragma('synchronous = FULL');
       bare.exec('CREATE TABLE t (id TEXT PRIMARY KEY, v INTEGER NOT NULL) STRICT');
       const ins = bare.prepare('INSERT INTO t (id, v) VALUES (?, ?)');
-      const tokens = Array.from({ length: 400 }, () => seed.issuer.token({ campaignId: 3, kind: 'balance', faceValueFen: 1_000_000 }).token);
+      const tokens = Array.from(
+        { length: 400 },
+        () => seed.issuer.token({ campaignId: 3, kind: 'balance', faceValueFen: 1_000_000 }).token,
+      );
       const bookLines = [{ itemId: seed.item('绘本').id, quantity: 1 }];
       const commit: number[] = [];
       const insert: number[] = [];
       tokens.forEach((tok, i) => {
         const q = s.checkout.quote({ lines: bookLines, vouchers: [tok], plan: 'max_cover' });
         const t0 = process.hrtime.bigint();
-        s.checkout.commit({ lines: bookLines, vouchers: [tok], plan: 'max_cover', clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen } }, cashier);
+        s.checkout.commit(
+          {
+            lines: bookLines,
+            vouchers: [tok],
+            plan: 'max_cover',
+            clientSaleId: crypto.randomUUID(),
+            expect: {
+              voucherPaidFen: q.totals.voucherPaidFen,
+              otherTenderFen: q.totals.otherTenderFen,
+              forfeitedFen: q.totals.forfeitedFen,
+            },
+          },
+          cashier,
+        );
         const t1 = process.hrtime.bigint();
         ins.run(crypto.randomUUID(), i);
         const t2 = process.hrtime.bigint();
@@ -56,7 +79,9 @@ export const checkoutBench: Bench = {
       bare.close();
 
       // barcode lookup among 200,000 items
-      const insertItem = s.db.prepare("INSERT INTO items (name, price_fen, unit, category, quick_key, updated_at) VALUES (?, ?, '个', 'other', 0, '2026-01-01')");
+      const insertItem = s.db.prepare(
+        "INSERT INTO items (name, price_fen, unit, category, quick_key, updated_at) VALUES (?, ?, '个', 'other', 0, '2026-01-01')",
+      );
       const insertCode = s.db.prepare('INSERT INTO barcodes (code, item_id) VALUES (?, ?)');
       const codes: string[] = [];
       s.db.transaction(() => {
@@ -80,7 +105,12 @@ export const checkoutBench: Bench = {
       return [
         { name: 'scan_to_verdict_ms_p99', value: round(percentile(scan, 99), 3), unit: 'ms', target: '≤ 2' },
         { name: 'redeem_commit_ms_p99', value: round(percentile(commit, 99), 2), unit: 'ms', target: '≤ 10' },
-        { name: 'redeem_commit_ratio_to_bare_insert', value: round(percentile(commit, 99) / percentile(insert, 99), 2), unit: 'ratio (p99)', target: '≤ 3' },
+        {
+          name: 'redeem_commit_ratio_to_bare_insert',
+          value: round(percentile(commit, 99) / percentile(insert, 99), 2),
+          unit: 'ratio (p99)',
+          target: '≤ 3',
+        },
         { name: 'barcode_lookup_us_p99', value: round(percentile(lookup, 99), 1), unit: 'µs', target: '≤ 100 (200k items)' },
       ];
     } finally {

@@ -11,7 +11,9 @@ const root = path.resolve(import.meta.dirname, '..');
 async function coldStartOnce(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caretill-bench-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'out/host/cli.js'), '--port', '0', '--data-dir', dataDir, '--no-demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'out/host/cli.js'), '--port', '0', '--data-dir', dataDir, '--no-demo'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const openUrl = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -24,7 +26,11 @@ async function coldStartOnce(): Promise<number> {
     });
     const url = new URL(openUrl);
     const token = url.hash.replace('#token=', '');
-    const res = await fetch(`${url.origin}/api/getDiagnostics`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"args":{}}' });
+    const res = await fetch(`${url.origin}/api/getDiagnostics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"args":{}}',
+    });
     const body = (await res.json()) as { ok: boolean };
     if (!body.ok) throw new Error('first call failed');
     return performance.now() - t0;
@@ -43,7 +49,8 @@ export const hostBench: Bench = {
 
     const assets = path.join(root, 'out/renderer/assets');
     let gz = 0;
-    for (const f of fs.readdirSync(assets).filter((f) => f.endsWith('.js'))) gz += zlib.gzipSync(fs.readFileSync(path.join(assets, f)), { level: 9 }).length;
+    for (const f of fs.readdirSync(assets).filter((f) => f.endsWith('.js')))
+      gz += zlib.gzipSync(fs.readFileSync(path.join(assets, f)), { level: 9 }).length;
 
     return [
       { name: 'host_cold_start_ms', value: round(median(samples), 1), unit: 'ms', target: '≤ 1500' },

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const rows = metrics.map((m) => [m.name, String(m.value), m.unit, m.target ?? '']);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...[['metric', 'value', 'unit', 'target'], ...rows].map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(`\n${line(['metric', 'value', 'unit', 'target'])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(
+    `\n${line(['metric', 'value', 'unit', 'target'])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`,
+  );
 
   const outDir = path.join(root, 'bench', 'out');
   fs.mkdirSync(outDir, { recursive: true });

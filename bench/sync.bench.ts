@@ -45,7 +45,21 @@ async function uploadOnce(store: ProgramStore, dir: string): Promise<{ seconds: 
     till.db.transaction(() => {
       for (let i = 0; i < RECORDS; i++) {
         const v = vouchers[i % vouchers.length]!;
-        till.journal.append({ type: 'redeem', time, cashierId: 1, saleId: crypto.randomUUID(), voucherId: v.voucherId, campaignId: 1, kind: 'balance', amountFen: 1000, forfeitedFen: 0, categories: { books: { amountFen: 1000, quantity: 1 } }, otherTenderFen: 0, authorization: 'offline', reverses: null });
+        till.journal.append({
+          type: 'redeem',
+          time,
+          cashierId: 1,
+          saleId: crypto.randomUUID(),
+          voucherId: v.voucherId,
+          campaignId: 1,
+          kind: 'balance',
+          amountFen: 1000,
+          forfeitedFen: 0,
+          categories: { books: { amountFen: 1000, quantity: 1 } },
+          otherTenderFen: 0,
+          authorization: 'offline',
+          reverses: null,
+        });
       }
     })();
     const t0 = performance.now();
@@ -62,7 +76,30 @@ async function uploadOnce(store: ProgramStore, dir: string): Promise<{ seconds: 
           `INSERT INTO records (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
                                 other_tender_fen, categories, auth_ref, reverses, hash, status, reason, statement_id, received_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-          [crypto.randomUUID(), 'raw', 'M1', x.seq, 'raw', x.saleId, x.type, x.time, x.voucherId, x.campaignId, x.kind, x.amountFen, x.forfeitedFen, x.otherTenderFen, JSON.stringify(x.categories), x.authorization, x.reverses, x.hash, 'accepted', null, time, time],
+          [
+            crypto.randomUUID(),
+            'raw',
+            'M1',
+            x.seq,
+            'raw',
+            x.saleId,
+            x.type,
+            x.time,
+            x.voucherId,
+            x.campaignId,
+            x.kind,
+            x.amountFen,
+            x.forfeitedFen,
+            x.otherTenderFen,
+            JSON.stringify(x.categories),
+            x.authorization,
+            x.reverses,
+            x.hash,
+            'accepted',
+            null,
+            time,
+            time,
+          ],
         );
       }
     });

@@ -37,7 +37,11 @@ function needsBuild() {
 
 if (needsBuild()) {
   process.stdout.write('Building CareTill…\n');
-  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  const r = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    shell: process.platform === 'win32',
+  });
   if (r.status !== 0) {
     process.stderr.write('Build failed; see the messages above.\n');
     process.exit(r.status ?? 1);

@@ -13,7 +13,11 @@ export interface CoreConfig {
  * data folder (what Electron's app.getPath('userData') would pick), so a till works the same
  * whether launched as Electron or as the Node host.
  */
-export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = os.homedir(),
+): string {
   if (platform === 'win32') return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), 'CareTill');
   if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'CareTill');
   const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');

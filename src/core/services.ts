@@ -196,7 +196,8 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     voidSale: ({ saleId, ownerPin }, ctx) => {
       const sale = checkout.void(saleId, me(ctx), ownerPin === undefined ? null : () => void users.approveAsOwner(ownerPin));
       // Give reservations back at once; the reversal records upload with the next batch either way.
-      for (const r of journal.bySale(saleId)) if (r.type === 'redeem' && r.authorization !== 'offline') void sync.release(r.authorization).catch(() => undefined);
+      for (const r of journal.bySale(saleId))
+        if (r.type === 'redeem' && r.authorization !== 'offline') void sync.release(r.authorization).catch(() => undefined);
       void sync.syncNow().catch(() => undefined);
       return sale;
     },
@@ -204,7 +205,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     getSale: ({ saleId }) => checkout.get(saleId),
     verifyJournal: () => {
       const v = journal.verify();
-      return v.ok ? { ok: true, count: v.count, headSeq: v.headSeq, problem: null } : { ok: false, count: 0, headSeq: v.seq, problem: v.problem };
+      return v.ok
+        ? { ok: true, count: v.count, headSeq: v.headSeq, problem: null }
+        : { ok: false, count: 0, headSeq: v.seq, problem: v.problem };
     },
 
     getReceipt: ({ saleId, copy }) => printing.preview(saleId, copy),
@@ -270,7 +273,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
         const r = await sync.authorize(`${input.clientSaleId}:${v.voucherId}`, v.voucherId, v.campaignId, v.usedFen);
         if (r.status === 'declined') {
           for (const id of ids.values()) void sync.release(id).catch(() => undefined);
-          throw new PosError('voucher_declined', `program declined ${v.masked}: ${r.reason}`, { params: { voucher: v.masked ?? '', reason: r.reason } });
+          throw new PosError('voucher_declined', `program declined ${v.masked}: ${r.reason}`, {
+            params: { voucher: v.masked ?? '', reason: r.reason },
+          });
         }
         ids.set(v.voucherId, r.authorizationId);
       }
@@ -312,6 +317,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
 
 /** The till's device id: made once at first start, kept for the life of the data directory. */
 function ensureDeviceIdentity(db: Db): string {
-  db.prepare('INSERT OR IGNORE INTO device (id, install_id, created_at) VALUES (1, ?, ?)').run(crypto.randomUUID(), new Date().toISOString());
+  db.prepare('INSERT OR IGNORE INTO device (id, install_id, created_at) VALUES (1, ?, ?)').run(
+    crypto.randomUUID(),
+    new Date().toISOString(),
+  );
   return (db.prepare('SELECT install_id FROM device WHERE id = 1').get() as { install_id: string }).install_id;
 }

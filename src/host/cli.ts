@@ -60,7 +60,9 @@ function findRendererDir(argv: string[]): string | undefined {
   if (explicit) return path.resolve(explicit);
   const here = path.dirname(fileURLToPath(import.meta.url));
   // out/host/cli.js → out/renderer; src/host/cli.ts (run with tsx) → out/renderer
-  return [path.join(here, '..', 'renderer'), path.join(here, '..', '..', 'out', 'renderer')].find((d) => fs.existsSync(path.join(d, 'index.html')));
+  return [path.join(here, '..', 'renderer'), path.join(here, '..', '..', 'out', 'renderer')].find((d) =>
+    fs.existsSync(path.join(d, 'index.html')),
+  );
 }
 
 function fail(message: string): never {

@@ -71,7 +71,8 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
 
 async function ensureProgram(store: ProgramStore, dir: string): Promise<void> {
   const program = new Program(store, new KeyFiles(path.join(dir, 'keys')));
-  if (!(await store.getProgram())) await program.init('DEMO', '关爱基金会（演示）', 'Care Foundation (demo)', new Date(Date.now() - 60_000));
+  if (!(await store.getProgram()))
+    await program.init('DEMO', '关爱基金会（演示）', 'Care Foundation (demo)', new Date(Date.now() - 60_000));
   if ((await store.listCampaigns()).length === 0) {
     await program.createCampaign(YAML.parse(babyCampaignYaml));
     await program.createCampaign(childCampaign);
@@ -81,7 +82,8 @@ async function ensureProgram(store: ProgramStore, dir: string): Promise<void> {
     await program.issueVouchers({ campaignId: 2, count: 4, faceValueFen: 20000 });
   }
   if (!(await store.latestManifest())) await program.publishManifest();
-  if (!(await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [DEMO_MERCHANT]))) await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
+  if (!(await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [DEMO_MERCHANT])))
+    await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
 }
 
 async function writeDemoFiles(store: ProgramStore, dir: string, csv: string): Promise<string | null> {
@@ -98,7 +100,14 @@ async function writeDemoFiles(store: ProgramStore, dir: string, csv: string): Pr
   if (fs.existsSync(file)) return file;
   try {
     const pdf = await renderCardsPdf(
-      vouchers.map((v) => ({ token: v.token, faceValueFen: v.faceValueFen, validFrom: v.validFrom, validUntil: v.validUntil, holderTag: v.holderTag, campaign: campaigns.get(v.campaignId)! })),
+      vouchers.map((v) => ({
+        token: v.token,
+        faceValueFen: v.faceValueFen,
+        validFrom: v.validFrom,
+        validUntil: v.validUntil,
+        holderTag: v.holderTag,
+        campaign: campaigns.get(v.campaignId)!,
+      })),
       { fonts: findCjkFont(), timeZone: 'Asia/Shanghai' },
     );
     fs.writeFileSync(file, pdf);

@@ -28,7 +28,6 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-
 /**
  * The Node host: serves the built renderer and exposes PosApi as POST /api/<method> on
  * 127.0.0.1 only. Every API call must carry the per-launch token; requests naming another Host
@@ -65,7 +64,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _req: FastifyRequest, reply: FastifyReply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const code = status === 500 ? 'internal' : 'bad_request';
-    void reply.code(status).send(envelopeError({ code, message: status === 500 ? 'internal error' : String(err.message ?? 'bad request') }));
+    void reply
+      .code(status)
+      .send(envelopeError({ code, message: status === 500 ? 'internal error' : String(err.message ?? 'bad request') }));
   });
 
   app.post<{ Params: { method: string } }>(`${API_PREFIX}:method`, async (req, reply) => {

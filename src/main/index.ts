@@ -26,31 +26,39 @@ if (!app.requestSingleInstanceLock()) {
   hardenApp(isAppUrl);
   let services: Services | undefined;
 
-  app.whenReady().then(() => {
-    try {
-      services = createServices({ dataDir: resolveDataDir(process.argv.slice(1)), host: 'electron', appVersion: APP_VERSION }, { keyProtector: keychain() });
-    } catch (e) {
-      const message = e instanceof PosError ? `${errorMessage('zh-CN', e)}\n\n${errorMessage('en', e)}` : String(e);
-      dialog.showErrorBox('关爱收银台 CareTill', message);
-      app.exit(2);
-      return;
-    }
-    const s = services;
-    ipcMain.handle(IPC_CHANNEL, (event, method: unknown, args: unknown, sessionToken: unknown) => {
-      if (!isTrustedSender(event.senderFrame, isAppUrl)) {
-        return { ok: false, error: { code: 'unauthorized', message: 'IPC from an untrusted frame' } };
+  app
+    .whenReady()
+    .then(() => {
+      try {
+        services = createServices(
+          { dataDir: resolveDataDir(process.argv.slice(1)), host: 'electron', appVersion: APP_VERSION },
+          { keyProtector: keychain() },
+        );
+      } catch (e) {
+        const message = e instanceof PosError ? `${errorMessage('zh-CN', e)}\n\n${errorMessage('en', e)}` : String(e);
+        dialog.showErrorBox('关爱收银台 CareTill', message);
+        app.exit(2);
+        return;
       }
-      return s.dispatch(method, args, typeof sessionToken === 'string' ? { sessionToken } : {});
+      const s = services;
+      ipcMain.handle(IPC_CHANNEL, (event, method: unknown, args: unknown, sessionToken: unknown) => {
+        if (!isTrustedSender(event.senderFrame, isAppUrl)) {
+          return { ok: false, error: { code: 'unauthorized', message: 'IPC from an untrusted frame' } };
+        }
+        return s.dispatch(method, args, typeof sessionToken === 'string' ? { sessionToken } : {});
+      });
+      // Same first-run experience as the Node host: a demo program unless the till is enrolled elsewhere.
+      const demo = process.argv.includes('--no-demo')
+        ? Promise.resolve(null)
+        : import('../host/demo').then((m) => m.startDemoProgram(s)).catch(() => null);
+      void demo.then(() => s.sync.start());
+      app.on('before-quit', () => void demo.then((d) => d?.close()));
+      createWindow();
+    })
+    .catch((e: unknown) => {
+      dialog.showErrorBox('关爱收银台 CareTill', String(e));
+      app.exit(1);
     });
-    // Same first-run experience as the Node host: a demo program unless the till is enrolled elsewhere.
-    const demo = process.argv.includes('--no-demo') ? Promise.resolve(null) : import('../host/demo').then((m) => m.startDemoProgram(s)).catch(() => null);
-    void demo.then(() => s.sync.start());
-    app.on('before-quit', () => void demo.then((d) => d?.close()));
-    createWindow();
-  }).catch((e: unknown) => {
-    dialog.showErrorBox('关爱收银台 CareTill', String(e));
-    app.exit(1);
-  });
 
   app.on('second-instance', () => {
     const [win] = BrowserWindow.getAllWindows();

@@ -21,18 +21,21 @@ export function hardenApp(isAppUrl: (url: string) => boolean): void {
     });
   });
 
-  app.whenReady().then(() => {
-    const ses = session.defaultSession;
-    ses.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
-    });
-    // Electron grants every permission unless told otherwise: allow the camera (video only) to our page.
-    ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
-      const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-      callback(permission === 'media' && isAppUrl(details.requestingUrl) && mediaTypes.every((t) => t === 'video'));
-    });
-    ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === 'media' && isAppUrl(requestingOrigin));
-  }).catch(() => undefined);
+  app
+    .whenReady()
+    .then(() => {
+      const ses = session.defaultSession;
+      ses.webRequest.onHeadersReceived((details, callback) => {
+        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+      });
+      // Electron grants every permission unless told otherwise: allow the camera (video only) to our page.
+      ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
+        const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+        callback(permission === 'media' && isAppUrl(details.requestingUrl) && mediaTypes.every((t) => t === 'video'));
+      });
+      ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === 'media' && isAppUrl(requestingOrigin));
+    })
+    .catch(() => undefined);
 }
 
 /** IPC is answered only for our own top-level page, never for an iframe or a foreign page. */

@@ -25,9 +25,19 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
 
   const formula = () => seed.item('飞鹤');
   const beer = () => seed.item('啤酒');
-  const commit = async (vouchers: string[], lines: Array<{ itemId: number; quantity: number }>, plan: 'max_cover' | 'least_forfeit' = 'max_cover') => {
+  const commit = async (
+    vouchers: string[],
+    lines: Array<{ itemId: number; quantity: number }>,
+    plan: 'max_cover' | 'least_forfeit' = 'max_cover',
+  ) => {
     const q = value(await api.quoteSale({ lines, vouchers, plan }));
-    return api.commitSale({ lines, vouchers, plan, clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen } });
+    return api.commitSale({
+      lines,
+      vouchers,
+      plan,
+      clientSaleId: crypto.randomUUID(),
+      expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen },
+    });
   };
 
   it('roles are enforced in core: signed out, cashier, owner', async () => {
@@ -36,7 +46,9 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
     expect(code(await api.lookupBarcode({ code: '6902754001019' }))).toBe('not_logged_in');
     h.useSession(seed.cashierSession());
     expect(code(await api.createUser({ name: '新人', role: 'cashier', pin: '0000' }))).toBe('forbidden');
-    expect(code(await api.saveItem({ name: 'x', priceFen: 1, unit: '个', category: 'other', quickKey: false, barcodes: [] }))).toBe('forbidden');
+    expect(code(await api.saveItem({ name: 'x', priceFen: 1, unit: '个', category: 'other', quickKey: false, barcodes: [] }))).toBe(
+      'forbidden',
+    );
     expect(code(await api.verifyJournal({}))).toBe('forbidden');
     h.useSession(seed.ownerSession);
     expect(value(await api.createUser({ name: '新人', role: 'cashier', pin: '0000' }))).toMatchObject({ name: '新人', role: 'cashier' });
@@ -55,7 +67,10 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
       const r = await api.login({ userId: id, pin: '0000' });
       expect(r).toMatchObject({ ok: false, error: { code: 'pin_wrong', params: { left } } });
     }
-    expect(await api.login({ userId: id, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'locked_out', params: { minutes: 5 } } });
+    expect(await api.login({ userId: id, pin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'locked_out', params: { minutes: 5 } },
+    });
     // even the right PIN is refused while locked
     expect(code(await api.login({ userId: id, pin: '5678' }))).toBe('locked_out');
     h.clock.ms += 5 * 60 * 1000 + 1;
@@ -66,9 +81,21 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
   it('barcodes: EAN-13, UPC-A form, bad check digit, unknown', async () => {
     expect(value(await api.lookupBarcode({ code: '6902754001019' })).name).toContain('飞鹤');
     expect(code(await api.lookupBarcode({ code: '6902754001018' }))).toBe('invalid_barcode');
-    expect(await api.lookupBarcode({ code: '4006381333931' })).toMatchObject({ ok: false, error: { code: 'unknown_barcode', params: { code: '4006381333931' } } });
+    expect(await api.lookupBarcode({ code: '4006381333931' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_barcode', params: { code: '4006381333931' } },
+    });
     h.useSession(seed.ownerSession);
-    value(await api.saveItem({ name: '进口奶粉', priceFen: 30000, unit: '罐', category: 'infant_formula', quickKey: false, barcodes: ['036000291452'] }));
+    value(
+      await api.saveItem({
+        name: '进口奶粉',
+        priceFen: 30000,
+        unit: '罐',
+        category: 'infant_formula',
+        quickKey: false,
+        barcodes: ['036000291452'],
+      }),
+    );
     h.useSession(seed.cashierSession());
     expect(value(await api.lookupBarcode({ code: '0036000291452' })).name).toBe('进口奶粉');
     expect(value(await api.lookupBarcode({ code: '036000291452' })).name).toBe('进口奶粉');
@@ -91,7 +118,15 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
     expect(sale.totals).toEqual(q.totals);
     expect(sale.records).toHaveLength(1);
     const [record] = h.services.journal.bySale(sale.saleId);
-    expect(record).toMatchObject({ type: 'redeem', amountFen: 2990, forfeitedFen: 2010, otherTenderFen: 1300, authorization: 'offline', voucherId: v.fields.voucherId, categories: { baby_care: { amountFen: 2990, quantity: 1 } } });
+    expect(record).toMatchObject({
+      type: 'redeem',
+      amountFen: 2990,
+      forfeitedFen: 2010,
+      otherTenderFen: 1300,
+      authorization: 'offline',
+      voucherId: v.fields.voucherId,
+      categories: { baby_care: { amountFen: 2990, quantity: 1 } },
+    });
     // the same voucher again: already used
     const again = value(await api.quoteSale({ lines, vouchers: [v.token] }));
     expect(again.vouchers[0]!.code).toBe('already_used');
@@ -103,7 +138,13 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
     const v = seed.childVoucher();
     const lines = [{ itemId: seed.item('绘本').id, quantity: 1 }];
     const q = value(await api.quoteSale({ lines, vouchers: [v.token] }));
-    const input = { lines, vouchers: [v.token], plan: 'max_cover' as const, clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen } };
+    const input = {
+      lines,
+      vouchers: [v.token],
+      plan: 'max_cover' as const,
+      clientSaleId: crypto.randomUUID(),
+      expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen },
+    };
     const [a, b] = await Promise.all([api.commitSale(input), api.commitSale(input)]);
     expect(value(a).saleId).toBe(value(b).saleId);
     expect(h.services.journal.head().seq).toBe(1);
@@ -114,7 +155,13 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
   it('a sale that changed since the cashier saw it is not committed', async () => {
     const v = seed.babyVoucher();
     const lines = [{ itemId: formula().id, quantity: 1 }];
-    const r = await api.commitSale({ lines, vouchers: [v.token], plan: 'max_cover', clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: 4000, otherTenderFen: 0, forfeitedFen: 0 } });
+    const r = await api.commitSale({
+      lines,
+      vouchers: [v.token],
+      plan: 'max_cover',
+      clientSaleId: crypto.randomUUID(),
+      expect: { voucherPaidFen: 4000, otherTenderFen: 0, forfeitedFen: 0 },
+    });
     expect(code(r)).toBe('quote_changed');
     expect(h.services.journal.head().seq).toBe(0);
   });
@@ -162,12 +209,26 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
     const many = Array.from({ length: 200 }, () => ({ itemId: formula().id, quantity: 999 }));
     expect(code(await api.quoteSale({ lines: many, vouchers: [] }))).toBe('amount_too_large');
     h.useSession(seed.ownerSession);
-    expect(code(await api.saveItem({ name: 'x', priceFen: 10_000_001, unit: '个', category: 'other', quickKey: false, barcodes: [] }))).toBe('validation');
+    expect(
+      code(await api.saveItem({ name: 'x', priceFen: 10_000_001, unit: '个', category: 'other', quickKey: false, barcodes: [] })),
+    ).toBe('validation');
   });
 
   it('every scanned string in a sale gets a verdict; the same voucher twice is caught', async () => {
     const v = seed.babyVoucher();
-    const q = value(await api.quoteSale({ lines: [{ itemId: formula().id, quantity: 1 }], vouchers: [v.token, v.token, 'hello', '', seed.babyVoucher({ validUntil: Date.parse('2026-01-01T00:00:00Z') / 1000, validFrom: Date.parse('2025-12-01T00:00:00Z') / 1000 }).token] }));
+    const q = value(
+      await api.quoteSale({
+        lines: [{ itemId: formula().id, quantity: 1 }],
+        vouchers: [
+          v.token,
+          v.token,
+          'hello',
+          '',
+          seed.babyVoucher({ validUntil: Date.parse('2026-01-01T00:00:00Z') / 1000, validFrom: Date.parse('2025-12-01T00:00:00Z') / 1000 })
+            .token,
+        ],
+      }),
+    );
     expect(q.vouchers.map((x) => x.code)).toEqual(['valid', 'duplicate_in_sale', 'wrong_prefix', 'empty', 'expired']);
   });
 });

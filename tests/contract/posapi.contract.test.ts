@@ -29,7 +29,10 @@ describe.each([direct, overHttp])('PosApi contract via $name', (factory) => {
 
   it('getStatus is ready for the status bar', async () => {
     const r = await api.getStatus({});
-    expect(r).toEqual({ ok: true, value: { cashier: null, connection: 'not_enrolled', printer: 'not_configured', printQueue: 0, pendingUploads: 0 } });
+    expect(r).toEqual({
+      ok: true,
+      value: { cashier: null, connection: 'not_enrolled', printer: 'not_configured', printQueue: 0, pendingUploads: 0 },
+    });
   });
 
   it('locale defaults to Chinese and a change is persisted', async () => {

@@ -61,7 +61,12 @@ test.describe('checkout', () => {
     const host = await startTillHost(till.dataDir);
     const browser = await chromium.launch({
       executablePath: chromiumPath(),
-      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+      args: [
+        ...CHROMIUM_ARGS,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     try {
@@ -85,7 +90,13 @@ test.describe('checkout', () => {
     const { chain, records } = journalOf(till.dataDir);
     expect(chain.ok).toBe(true);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ type: 'redeem', amountFen: 5000, forfeitedFen: 0, otherTenderFen: 22450, categories: { infant_formula: { amountFen: 5000, quantity: 1 } } });
+    expect(records[0]).toMatchObject({
+      type: 'redeem',
+      amountFen: 5000,
+      forfeitedFen: 0,
+      otherTenderFen: 22450,
+      categories: { infant_formula: { amountFen: 5000, quantity: 1 } },
+    });
   });
 
   test('a USB scanner typing a token with spaces and colons at 5 ms a key', async ({ page }) => {
@@ -194,7 +205,12 @@ test('a fresh till with the demo program: set up, sign in, redeem a demo voucher
     await expect(page.getByTestId('basket-line')).toHaveCount(1);
     // the demo program's voucher list is on disk next to the till's data
     const csv = fs.readFileSync(path.join(host.dataDir, 'demo-program', 'demo-vouchers.csv'), 'utf8');
-    const balanceToken = csv.split('\n').find((l) => l.includes(',balance,'))!.split(',').pop()!.trim();
+    const balanceToken = csv
+      .split('\n')
+      .find((l) => l.includes(',balance,'))!
+      .split(',')
+      .pop()!
+      .trim();
     await page.getByTestId('manual-code').fill(balanceToken);
     await page.getByTestId('manual-code').press('Enter');
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'valid');

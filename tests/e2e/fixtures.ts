@@ -17,7 +17,10 @@ export const test = base.extend<{ till: TillHost }>({
 });
 
 test.afterEach(async ({ page }, testInfo) => {
-  const name = testInfo.titlePath.slice(1).join(' - ').replace(/[^\w\u4e00-\u9fff-]+/g, '_');
+  const name = testInfo.titlePath
+    .slice(1)
+    .join(' - ')
+    .replace(/[^\w\u4e00-\u9fff-]+/g, '_');
   await page.screenshot({ path: path.join(root, 'test-results', 'screens', `${name}.png`), fullPage: true });
 });
 

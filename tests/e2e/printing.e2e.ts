@@ -29,7 +29,16 @@ test.describe('receipts', () => {
     printer = new FakePrinter();
     await printer.start();
     const s = createServices({ dataDir: till.dataDir, host: 'direct', appVersion: 'e2e' });
-    s.printing.saveConfig({ kind: 'network', uri: printer.uri, width: 58, qr: 'native', drawer: false, copies: { beneficiary: true, shop: false }, timeoutMs: 1500, confirm: true });
+    s.printing.saveConfig({
+      kind: 'network',
+      uri: printer.uri,
+      width: 58,
+      qr: 'native',
+      drawer: false,
+      copies: { beneficiary: true, shop: false },
+      timeoutMs: 1500,
+      confirm: true,
+    });
     s.close();
   });
   test.afterEach(async () => {

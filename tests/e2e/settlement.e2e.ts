@@ -13,7 +13,12 @@ test('demo walk-through: redeem, upload, accepted, then the program approves and
     await page.getByTestId('camera-toggle').click();
     await page.getByTestId('quick-儿童理发').click();
     const csv = fs.readFileSync(path.join(home, 'demo-vouchers.csv'), 'utf8');
-    const token = csv.split('\n').find((l) => l.includes(',balance,'))!.split(',').pop()!.trim();
+    const token = csv
+      .split('\n')
+      .find((l) => l.includes(',balance,'))!
+      .split(',')
+      .pop()!
+      .trim();
     await page.getByTestId('manual-code').fill(token);
     await page.getByTestId('manual-code').press('Enter');
     await expect(page.getByTestId('verdict')).toHaveAttribute('data-code', 'valid');

@@ -16,9 +16,14 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const hostCli = path.join(root, 'out', 'host', 'cli.js');
 
 /** Starts the built Node host on a free port with a fresh data directory, as `npm start` would. */
-export async function startTillHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caretill-e2e-')), extraArgs: string[] = ['--no-demo']): Promise<TillHost> {
+export async function startTillHost(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caretill-e2e-')),
+  extraArgs: string[] = ['--no-demo'],
+): Promise<TillHost> {
   if (!fs.existsSync(hostCli)) throw new Error('out/host/cli.js is missing: run `npm run build` before the e2e tests.');
-  const child = spawn(process.execPath, [hostCli, '--port', '0', '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [hostCli, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const openUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start: ${out}`)), 15_000);
@@ -47,4 +52,3 @@ export async function stopTillHost(h: TillHost): Promise<void> {
     h.process.kill('SIGTERM');
   });
 }
-

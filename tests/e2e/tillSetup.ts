@@ -30,9 +30,23 @@ export async function prepareTill(): Promise<PreparedTill> {
   const rootKey = /root public key .*: (\S+)/.exec(log.join('\n'))![1]!;
   await cli('campaign', 'create', path.join(root, 'resources/sample/campaign-baby.yaml'));
   await cli('vouchers', 'issue', '--campaign', '1', '--count', '6', '--value-yuan', '50', '--out', path.join(base, 'baby.csv'));
-  await cli('vouchers', 'issue', '--campaign', '1', '--count', '1', '--value-yuan', '50', '--valid-until', '2026-02-01T00:00:00+08:00', '--out', path.join(base, 'expired.csv'));
+  await cli(
+    'vouchers',
+    'issue',
+    '--campaign',
+    '1',
+    '--count',
+    '1',
+    '--value-yuan',
+    '50',
+    '--valid-until',
+    '2026-02-01T00:00:00+08:00',
+    '--out',
+    path.join(base, 'expired.csv'),
+  );
   await cli('manifest', 'publish', '--out', path.join(base, 'manifest.json'));
-  const tokens = (f: string) => (parseCsv(fs.readFileSync(path.join(base, f)), { columns: true, bom: true }) as Array<{ token: string }>).map((r) => r.token);
+  const tokens = (f: string) =>
+    (parseCsv(fs.readFileSync(path.join(base, f)), { columns: true, bom: true }) as Array<{ token: string }>).map((r) => r.token);
 
   const dataDir = path.join(base, 'till');
   const s = createServices({ dataDir, host: 'direct', appVersion: 'e2e' });
@@ -41,5 +55,10 @@ export async function prepareTill(): Promise<PreparedTill> {
   await s.handlers.setupShop({ shopName: '爱心母婴店', ownerName: '王店主', ownerPin: '1234', loadDemoCatalog: true }, {});
   s.users.create('李收银', 'cashier', '5678');
   s.close();
-  return { dataDir, baby: tokens('baby.csv'), expired: tokens('expired.csv')[0]!, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+  return {
+    dataDir,
+    baby: tokens('baby.csv'),
+    expired: tokens('expired.csv')[0]!,
+    cleanup: () => fs.rmSync(base, { recursive: true, force: true }),
+  };
 }

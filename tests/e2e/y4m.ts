@@ -5,7 +5,11 @@ import QRCode from 'qrcode';
  * A .y4m video for Chromium's fake camera showing one QR code (DESIGN.md §9): header
  * "YUV4MPEG2 W H F C420jpeg", then frames "FRAME\n" + I420 planes. Chromium loops it.
  */
-export function writeQrY4m(file: string, text: string, opts: { width?: number; height?: number; module?: number; frames?: number } = {}): void {
+export function writeQrY4m(
+  file: string,
+  text: string,
+  opts: { width?: number; height?: number; module?: number; frames?: number } = {},
+): void {
   const W = opts.width ?? 640;
   const H = opts.height ?? 480;
   const qr = QRCode.create([{ data: text, mode: 'alphanumeric' }], { errorCorrectionLevel: 'M' });
@@ -18,7 +22,8 @@ export function writeQrY4m(file: string, text: string, opts: { width?: number; h
   for (let r = 0; r < n; r++) {
     for (let c = 0; c < n; c++) {
       if (qr.modules.data[r * n + c] !== 1) continue;
-      for (let dy = 0; dy < m; dy++) y.fill(16, (y0 + (r + 4) * m + dy) * W + x0 + (c + 4) * m, (y0 + (r + 4) * m + dy) * W + x0 + (c + 5) * m);
+      for (let dy = 0; dy < m; dy++)
+        y.fill(16, (y0 + (r + 4) * m + dy) * W + x0 + (c + 4) * m, (y0 + (r + 4) * m + dy) * W + x0 + (c + 5) * m);
     }
   }
   const uv = Buffer.alloc((W / 2) * (H / 2), 128);

@@ -57,7 +57,11 @@ export const overHttp: HarnessFactory = {
     const api = createPosApi(async (method, args, sess) => {
       const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${host.token}` };
       if (sess) headers[SESSION_HEADER] = sess;
-      const res = await fetch(`${host.url.replace(/\/$/, '')}${API_PREFIX}${method}`, { method: 'POST', headers, body: JSON.stringify({ args }) });
+      const res = await fetch(`${host.url.replace(/\/$/, '')}${API_PREFIX}${method}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ args }),
+      });
       return res.json();
     }, s.session);
     return {

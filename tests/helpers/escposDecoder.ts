@@ -97,7 +97,8 @@ export function decodeEscpos(bytes: Buffer): DecodedReceipt {
       } else if (c === 0x2e) {
         chinese = false;
         i += 2;
-      } else if (c === 0x28) i += 5 + u16(i + 3) - 0; // FS ( x pL pH …
+      } else if (c === 0x28)
+        i += 5 + u16(i + 3) - 0; // FS ( x pL pH …
       else if (c === 0x53) i += 4;
       else if (c === 0x2d || c === 0x43 || c === 0x21 || c === 0x57) i += 3;
       else throw new Error(`unknown FS 0x${c.toString(16)} at ${i}`);

@@ -1,7 +1,16 @@
 import http from 'node:http';
 import type net from 'node:net';
 
-export const FAULTS = ['ok', 'drop_before_body', 'drop_after_body', 'reset_mid_response', 'delay_past_timeout', 'http_500', 'http_503', 'duplicate_delivery'] as const;
+export const FAULTS = [
+  'ok',
+  'drop_before_body',
+  'drop_after_body',
+  'reset_mid_response',
+  'delay_past_timeout',
+  'http_500',
+  'http_503',
+  'duplicate_delivery',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /**
@@ -53,7 +62,9 @@ export class FaultProxy {
       return;
     }
     const forward = async () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+      ) as Record<string, string>;
       const r = await fetch(`${this.target()}${req.url}`, { method: req.method ?? 'GET', headers, ...(body.length ? { body } : {}) });
       return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
     };

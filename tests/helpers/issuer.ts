@@ -1,13 +1,26 @@
 import crypto from 'node:crypto';
 import { generateKeyPair, rawPublicKey, sign } from '../../src/core/crypto/ed25519';
 import { indexManifest, manifestSigningInput, type TrustedManifest } from '../../src/core/vouchers/trustedManifest';
-import { MANIFEST_FORMAT, manifestSchema, type Campaign, type CampaignInput, type IssuerKey, type Manifest, type SignedManifest } from '../../src/shared/voucher/manifest';
+import {
+  MANIFEST_FORMAT,
+  manifestSchema,
+  type Campaign,
+  type CampaignInput,
+  type IssuerKey,
+  type Manifest,
+  type SignedManifest,
+} from '../../src/shared/voucher/manifest';
 import { encodePayload, encodeToken, signingInput, type VoucherFields } from '../../src/shared/voucher/token';
 
 /** Real Ed25519 keys and signatures, made in memory for tests that need vouchers and manifests. */
 export function testIssuer(keyId = 1, window = { from: '2026-01-01T00:00:00Z', until: '2028-01-01T00:00:00Z' }) {
   const pair = generateKeyPair();
-  const key: IssuerKey = { keyId, publicKey: rawPublicKey(pair.publicKey).toString('base64url'), validFrom: window.from, validUntil: window.until };
+  const key: IssuerKey = {
+    keyId,
+    publicKey: rawPublicKey(pair.publicKey).toString('base64url'),
+    validFrom: window.from,
+    validUntil: window.until,
+  };
   return {
     key,
     privateKey: pair.privateKey,

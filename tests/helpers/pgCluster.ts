@@ -15,7 +15,15 @@ export function hasPgVirtualenv(): boolean {
 export async function startThrowawayPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caretill-pg-'));
   const file = path.join(dir, 'url');
-  const child = spawn('pg_virtualenv', ['bash', '-c', `echo "postgres://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$PGDATABASE" > '${file}.tmp' && mv '${file}.tmp' '${file}'; while sleep 1; do :; done`], { detached: true, stdio: 'ignore' });
+  const child = spawn(
+    'pg_virtualenv',
+    [
+      'bash',
+      '-c',
+      `echo "postgres://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$PGDATABASE" > '${file}.tmp' && mv '${file}.tmp' '${file}'; while sleep 1; do :; done`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? -1));
   const deadline = Date.now() + 60_000;

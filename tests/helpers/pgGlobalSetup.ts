@@ -19,7 +19,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   if (!hasPgVirtualenv()) {
     if (process.env.CI) throw new Error('PostgreSQL tests are required in CI but pg_virtualenv is missing (apt-get install postgresql)');
-    process.stderr.write('\n*** NOTICE: PostgreSQL not installed (pg_virtualenv missing): the PostgreSQL store tests are SKIPPED. apt-get install postgresql to run them. ***\n\n');
+    process.stderr.write(
+      '\n*** NOTICE: PostgreSQL not installed (pg_virtualenv missing): the PostgreSQL store tests are SKIPPED. apt-get install postgresql to run them. ***\n\n',
+    );
     project.provide('pgUrl', '');
     return async () => undefined;
   }

@@ -54,9 +54,26 @@ export async function programWorld(kind: StoreKind): Promise<ProgramWorld> {
   const store = await kind.open(path.join(t.dir, 'home'));
   const program = new Program(store, new KeyFiles(path.join(t.dir, 'home', 'keys')));
   await program.init('TEST', '测试项目', 'Test program', new Date(Date.now() - 60_000));
-  const window = { validFrom: '2026-01-01T00:00:00+08:00', validUntil: '2027-12-31T23:59:59+08:00', merchants: ['*'], funder: { zh: '基金会', en: 'Fund' } };
-  await program.createCampaign({ ...window, names: { zh: '新生儿关爱券', en: 'Newborn' }, kind: 'fixed', eligibleCategories: ['infant_formula', 'diapers', 'baby_care'], offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 } });
-  await program.createCampaign({ ...window, names: { zh: '成长关爱金', en: 'Child' }, kind: 'balance', eligibleCategories: ['books', 'school_supplies', 'toys'], offline: { perVoucherFen: 20000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 } });
+  const window = {
+    validFrom: '2026-01-01T00:00:00+08:00',
+    validUntil: '2027-12-31T23:59:59+08:00',
+    merchants: ['*'],
+    funder: { zh: '基金会', en: 'Fund' },
+  };
+  await program.createCampaign({
+    ...window,
+    names: { zh: '新生儿关爱券', en: 'Newborn' },
+    kind: 'fixed',
+    eligibleCategories: ['infant_formula', 'diapers', 'baby_care'],
+    offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
+  });
+  await program.createCampaign({
+    ...window,
+    names: { zh: '成长关爱金', en: 'Child' },
+    kind: 'balance',
+    eligibleCategories: ['books', 'school_supplies', 'toys'],
+    offline: { perVoucherFen: 20000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
+  });
   await program.publishManifest();
   await createMerchant(store, 'M1', '爱心母婴店');
   await createMerchant(store, 'M2', '阳光文具店');
@@ -69,7 +86,14 @@ export async function programWorld(kind: StoreKind): Promise<ProgramWorld> {
     },
     dir: t.dir,
     issue: async (k, count, opts = {}) =>
-      (await program.issueVouchers({ campaignId: k === 'baby' ? 1 : 2, count, faceValueFen: k === 'baby' ? 5000 : 20000, ...(opts.validUntil ? { validUntil: opts.validUntil } : {}) })).map((v) => ({ token: v.token, voucherId: v.voucherId })),
+      (
+        await program.issueVouchers({
+          campaignId: k === 'baby' ? 1 : 2,
+          count,
+          faceValueFen: k === 'baby' ? 5000 : 20000,
+          ...(opts.validUntil ? { validUntil: opts.validUntil } : {}),
+        })
+      ).map((v) => ({ token: v.token, voucherId: v.voucherId })),
     code: (merchantId = 'M1') => createEnrollmentCode(store, merchantId),
     restart: async () => {
       const port = server.port;
@@ -85,10 +109,21 @@ export async function programWorld(kind: StoreKind): Promise<ProgramWorld> {
 }
 
 /** A till with users and the demo catalogue, enrolled with the program through its HTTP API. */
-export async function enrolledTill(world: ProgramWorld, merchantId = 'M1', serverUrl = world.server.url, opts: { syncTimeoutMs?: number } = {}): Promise<{ services: Services; session: ReturnType<Services['users']['login']>; cleanup: () => void }> {
+export async function enrolledTill(
+  world: ProgramWorld,
+  merchantId = 'M1',
+  serverUrl = world.server.url,
+  opts: { syncTimeoutMs?: number } = {},
+): Promise<{ services: Services; session: ReturnType<Services['users']['login']>; cleanup: () => void }> {
   const t = tempDir('caretill-till-');
-  const services = createServices({ dataDir: t.dir, host: 'direct', appVersion: 'test' }, { syncTimeoutMs: opts.syncTimeoutMs ?? 4000, batchSize: 50 });
-  await services.handlers.setupShop({ shopName: merchantId === 'M1' ? '爱心母婴店' : '阳光文具店', ownerName: '店主', ownerPin: '1234', loadDemoCatalog: true }, {});
+  const services = createServices(
+    { dataDir: t.dir, host: 'direct', appVersion: 'test' },
+    { syncTimeoutMs: opts.syncTimeoutMs ?? 4000, batchSize: 50 },
+  );
+  await services.handlers.setupShop(
+    { shopName: merchantId === 'M1' ? '爱心母婴店' : '阳光文具店', ownerName: '店主', ownerPin: '1234', loadDemoCatalog: true },
+    {},
+  );
   const cashier = services.users.create('收银员', 'cashier', '5678');
   await services.sync.enroll(serverUrl, await world.code(merchantId), 'till');
   return {
@@ -108,5 +143,15 @@ export async function sell(services: Services, session: { token: string }, itemN
   const q = await services.dispatch('quoteSale', { lines, vouchers }, { sessionToken: session.token });
   if (!q.ok) throw new Error(q.error.code);
   const totals = (q.value as { totals: { voucherPaidFen: number; otherTenderFen: number; forfeitedFen: number } }).totals;
-  return services.dispatch('commitSale', { lines, vouchers, plan: 'max_cover', clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: totals.voucherPaidFen, otherTenderFen: totals.otherTenderFen, forfeitedFen: totals.forfeitedFen } }, { sessionToken: session.token });
+  return services.dispatch(
+    'commitSale',
+    {
+      lines,
+      vouchers,
+      plan: 'max_cover',
+      clientSaleId: crypto.randomUUID(),
+      expect: { voucherPaidFen: totals.voucherPaidFen, otherTenderFen: totals.otherTenderFen, forfeitedFen: totals.forfeitedFen },
+    },
+    { sessionToken: session.token },
+  );
 }

@@ -10,7 +10,11 @@ import { testCampaign, testIssuer, testManifest, testRoot } from './issuer';
 export function seedTill(services: Services, extraCampaigns: Array<Partial<CampaignInput>> = []) {
   const root = testRoot();
   const issuer = testIssuer(1, { from: '2026-01-01T00:00:00Z', until: '2029-01-01T00:00:00Z' });
-  const baby = testCampaign({ id: 1, eligibleCategories: ['infant_formula', 'diapers', 'baby_clothing', 'baby_care'], perVisitCaps: { infant_formula: { maxQuantity: 2 } } });
+  const baby = testCampaign({
+    id: 1,
+    eligibleCategories: ['infant_formula', 'diapers', 'baby_clothing', 'baby_care'],
+    perVisitCaps: { infant_formula: { maxQuantity: 2 } },
+  });
   const child = testCampaign({
     id: 2,
     names: { zh: '困境儿童成长关爱金', en: 'Child growth care fund' },
@@ -19,8 +23,13 @@ export function seedTill(services: Services, extraCampaigns: Array<Partial<Campa
     offline: { perVoucherFen: 20000, perDeviceTotalFen: 1000000, maxHoursOffline: 72 },
   });
   services.manifests.setTrustAnchor(root.publicKey);
-  services.manifests.install(root.sign(testManifest({ keys: [issuer.key], campaigns: [baby, child, ...extraCampaigns.map((c) => testCampaign(c))] })));
-  const setup = services.handlers.setupShop({ shopName: '爱心母婴店', ownerName: '王店主', ownerPin: '1234', loadDemoCatalog: true }, {}) as { session: string; user: { id: number } };
+  services.manifests.install(
+    root.sign(testManifest({ keys: [issuer.key], campaigns: [baby, child, ...extraCampaigns.map((c) => testCampaign(c))] })),
+  );
+  const setup = services.handlers.setupShop(
+    { shopName: '爱心母婴店', ownerName: '王店主', ownerPin: '1234', loadDemoCatalog: true },
+    {},
+  ) as { session: string; user: { id: number } };
   const cashier = services.users.create('李收银', 'cashier', '5678');
   const barcode = (name: string) => services.catalog.search(name)[0]!;
   return {

@@ -35,7 +35,11 @@ describe.each(STORES)('uploads through a faulty network on $name', (kind) => {
     const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100000);
     const random = prng(seed);
     let faulty = false;
-    proxy = new FaultProxy(() => world.server.url, () => (faulty ? (random() < 0.3 ? 'ok' : FAULTS[1 + Math.floor(random() * (FAULTS.length - 1))]!) : 'ok'), 900);
+    proxy = new FaultProxy(
+      () => world.server.url,
+      () => (faulty ? (random() < 0.3 ? 'ok' : FAULTS[1 + Math.floor(random() * (FAULTS.length - 1))]!) : 'ok'),
+      900,
+    );
     await proxy.start();
     const till = await enrolledTill(world, 'M1', proxy.url, { syncTimeoutMs: 700 });
     try {
@@ -63,20 +67,29 @@ describe.each(STORES)('uploads through a faulty network on $name', (kind) => {
       expect(till.services.sync.pending(), `seed ${seed}`).toBe(0);
 
       const journal = till.services.journal.range(1, 100_000);
-      const server = await world.store.sql.all<{ record_id: string; type: string; amount_fen: number; status: string }>('SELECT record_id, type, amount_fen, status FROM records');
-      const netOf = (rows: Array<{ type: string; amount: number }>) => rows.reduce((a, r) => a + (r.type === 'redeem' ? r.amount : -r.amount), 0);
+      const server = await world.store.sql.all<{ record_id: string; type: string; amount_fen: number; status: string }>(
+        'SELECT record_id, type, amount_fen, status FROM records',
+      );
+      const netOf = (rows: Array<{ type: string; amount: number }>) =>
+        rows.reduce((a, r) => a + (r.type === 'redeem' ? r.amount : -r.amount), 0);
       expect(committed).toBeGreaterThan(50);
       expect(server.length, `seed ${seed}`).toBe(journal.length);
       expect(new Set(server.map((r) => r.record_id)).size).toBe(server.length);
-      expect(server.every((r) => r.status === 'accepted'), `seed ${seed}`).toBe(true);
-      expect(netOf(server.map((r) => ({ type: r.type, amount: Number(r.amount_fen) }))), `seed ${seed}`).toBe(netOf(journal.map((r) => ({ type: r.type, amount: r.amountFen }))));
+      expect(
+        server.every((r) => r.status === 'accepted'),
+        `seed ${seed}`,
+      ).toBe(true);
+      expect(netOf(server.map((r) => ({ type: r.type, amount: Number(r.amount_fen) }))), `seed ${seed}`).toBe(
+        netOf(journal.map((r) => ({ type: r.type, amount: r.amountFen }))),
+      );
       // Authorizations of the sales that went through online were captured exactly once.
       // No reservation is left competing with a recorded sale.
       const stray = await world.store.sql.all<{ idem_key: string }>(
         "SELECT a.idem_key FROM authorizations a JOIN records r ON a.idem_key = r.sale_id || ':' || r.voucher_id WHERE a.status = 'reserved'",
       );
       expect(stray).toEqual([]);
-      for (const f of FAULTS.filter((x): x is Fault => x !== 'ok')) expect(proxy.seen.get(f) ?? 0, `fault ${f} never happened (seed ${seed})`).toBeGreaterThan(0);
+      for (const f of FAULTS.filter((x): x is Fault => x !== 'ok'))
+        expect(proxy.seen.get(f) ?? 0, `fault ${f} never happened (seed ${seed})`).toBeGreaterThan(0);
     } finally {
       till.cleanup();
     }

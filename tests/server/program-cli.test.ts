@@ -73,7 +73,8 @@ describe('program CLI', () => {
     await cli('manifest', 'publish', '--out', path.join(t.dir, 'manifest2.json'));
     const { db, manifests } = till();
     manifests.install(JSON.parse(fs.readFileSync(path.join(t.dir, 'manifest2.json'), 'utf8')));
-    const verdict = (token: string) => verifyVoucher(token, { manifest: manifests.current(), merchantId: 'M001', nowMs: NOW, skewMs: DEFAULT_CLOCK_SKEW_MS });
+    const verdict = (token: string) =>
+      verifyVoucher(token, { manifest: manifests.current(), merchantId: 'M001', nowMs: NOW, skewMs: DEFAULT_CLOCK_SKEW_MS });
     expect(verdict(victim.token!)).toMatchObject({ ok: false, code: 'revoked' });
     expect(verdict(rows[4]!.token!).ok).toBe(true);
     db.close();
@@ -81,7 +82,13 @@ describe('program CLI', () => {
 
   it('refuses never-eligible categories and malformed campaign files with a clear message', async () => {
     const bad = path.join(t.dir, 'bad.json');
-    fs.writeFileSync(bad, JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(root, 'resources/sample/campaign-child.json'), 'utf8')), eligibleCategories: ['toys', 'tobacco'] }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(path.join(root, 'resources/sample/campaign-child.json'), 'utf8')),
+        eligibleCategories: ['toys', 'tobacco'],
+      }),
+    );
     await expect(cli('campaign', 'create', bad)).rejects.toThrow(/never eligible.*tobacco/);
     fs.writeFileSync(bad, JSON.stringify({ names: { zh: 'x' } }));
     await expect(cli('campaign', 'create', bad)).rejects.toThrow(/names\.en/);
@@ -102,7 +109,8 @@ describe('program CLI', () => {
     const px = (mm: number) => Math.round((mm / 25.4) * 150);
     const [x0, y0, w, h] = [px(12), px(19.5), px(90), px(60)];
     const crop = new Uint8ClampedArray(w * h * 4);
-    for (let y = 0; y < h; y++) crop.set(png.data.subarray(((y0 + y) * png.width + x0) * 4, ((y0 + y) * png.width + x0 + w) * 4), y * w * 4);
+    for (let y = 0; y < h; y++)
+      crop.set(png.data.subarray(((y0 + y) * png.width + x0) * 4, ((y0 + y) * png.width + x0 + w) * 4), y * w * 4);
     const qr = jsQR(crop, w, h);
     expect(qr?.data).toBe(rows[0]!.token);
     // The Chinese text is really in the PDF as text, not boxes: pdftotext reads it back.

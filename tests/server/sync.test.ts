@@ -7,7 +7,8 @@ import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../
 
 type BatchResult = { results: Array<{ status: string; reason: string }> };
 
-const net = (rows: Array<{ type: string; amount_fen: number }>) => rows.reduce((a, r) => a + (r.type === 'redeem' ? 1 : -1) * Number(r.amount_fen), 0);
+const net = (rows: Array<{ type: string; amount_fen: number }>) =>
+  rows.reduce((a, r) => a + (r.type === 'redeem' ? 1 : -1) * Number(r.amount_fen), 0);
 
 describe.each(STORES)('program server and sync on $name', (kind) => {
   let world: ProgramWorld;
@@ -33,13 +34,40 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     const code = await world.code();
     const a = await enrolledTill(world);
     cleanups.push(a.cleanup);
-    const res = await fetch(`${world.server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceId: crypto.randomUUID(), publicKey: rawPublicKey(generateKeyPair().publicKey).toString('base64url'), name: 'x' }) });
+    const res = await fetch(`${world.server.url}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code,
+        deviceId: crypto.randomUUID(),
+        publicKey: rawPublicKey(generateKeyPair().publicKey).toString('base64url'),
+        name: 'x',
+      }),
+    });
     expect(res.status).toBe(200);
-    const replay = await fetch(`${world.server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceId: crypto.randomUUID(), publicKey: rawPublicKey(generateKeyPair().publicKey).toString('base64url'), name: 'x' }) });
+    const replay = await fetch(`${world.server.url}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code,
+        deviceId: crypto.randomUUID(),
+        publicKey: rawPublicKey(generateKeyPair().publicKey).toString('base64url'),
+        name: 'x',
+      }),
+    });
     expect(replay.status).toBe(409);
     expect(await replay.json()).toMatchObject({ error: { code: 'enroll_code_used' } });
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM devices'))!.n).toBe(3);
-    const unknown = await fetch(`${world.server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'AAAA-BBBB-CCCC', deviceId: crypto.randomUUID(), publicKey: rawPublicKey(generateKeyPair().publicKey).toString('base64url'), name: 'x' }) });
+    const unknown = await fetch(`${world.server.url}/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code: 'AAAA-BBBB-CCCC',
+        deviceId: crypto.randomUUID(),
+        publicKey: rawPublicKey(generateKeyPair().publicKey).toString('base64url'),
+        name: 'x',
+      }),
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -53,9 +81,13 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     expect(rec!.authorization).not.toBe('offline');
     await till.services.sync.syncNow();
     expect(till.services.sync.pending()).toBe(0);
-    const auth = await world.store.sql.get<{ status: string }>('SELECT status FROM authorizations WHERE authorization_id = ?', [rec!.authorization]);
+    const auth = await world.store.sql.get<{ status: string }>('SELECT status FROM authorizations WHERE authorization_id = ?', [
+      rec!.authorization,
+    ]);
     expect(auth?.status).toBe('captured');
-    const server = await world.store.sql.all<{ type: string; amount_fen: number; status: string }>('SELECT type, amount_fen, status FROM records');
+    const server = await world.store.sql.all<{ type: string; amount_fen: number; status: string }>(
+      'SELECT type, amount_fen, status FROM records',
+    );
     expect(server).toEqual([{ type: 'redeem', amount_fen: 6560, status: 'accepted' }]);
     expect(till.services.handlers.getSettlement({}, {})).toMatchObject({ totals: { acceptedFen: 6560, pendingFen: 0 } });
   });
@@ -86,7 +118,10 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     await a.services.sync.syncNow();
     await b.services.sync.syncNow();
     const sa = a.services.handlers.getSettlement({}, {}) as { totals: { acceptedFen: number; rejectedFen: number } };
-    const sb = b.services.handlers.getSettlement({}, {}) as { totals: { acceptedFen: number; rejectedFen: number }; rejected: Array<{ reason: string }> };
+    const sb = b.services.handlers.getSettlement({}, {}) as {
+      totals: { acceptedFen: number; rejectedFen: number };
+      rejected: Array<{ reason: string }>;
+    };
     expect(sa.totals).toMatchObject({ acceptedFen: 2990, rejectedFen: 0 });
     expect(sb.totals).toMatchObject({ acceptedFen: 0, rejectedFen: 2990 });
     expect(sb.rejected).toEqual([expect.objectContaining({ reason: 'double_spend', amountFen: 2990 })]);
@@ -143,7 +178,9 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     expect(badBatchSig.results.map((r: { reason: string }) => r.reason)).toEqual(['bad_signature', 'bad_signature']);
     const gap = (await (await signedPost(world, '/v1/batches', batchOf(records.slice(1)), deviceId, key)).json()) as BatchResult;
     expect(gap.results[0]).toMatchObject({ status: 'rejected', reason: 'sequence_gap' });
-    const broken = (await (await signedPost(world, '/v1/batches', batchOf([records[0]!, { ...records[1]!, amountFen: 99 }]), deviceId, key)).json()) as BatchResult;
+    const broken = (await (
+      await signedPost(world, '/v1/batches', batchOf([records[0]!, { ...records[1]!, amountFen: 99 }]), deviceId, key)
+    ).json()) as BatchResult;
     expect(broken.results.map((r: { reason: string }) => r.reason)).toEqual(['bad_chain', 'bad_chain']);
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n).toBe(0);
     // the genuine upload still goes through afterwards
@@ -163,7 +200,10 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     await approveStatement(world.store, st.statement_id);
     await payStatement(world.store, st.statement_id, 'BANK-20261122-001');
     await till.services.sync.pullStatus();
-    const view = till.services.handlers.getSettlement({}, {}) as { totals: { paidFen: number; acceptedFen: number }; statements: Array<{ status: string; payoutReference: string }> };
+    const view = till.services.handlers.getSettlement({}, {}) as {
+      totals: { paidFen: number; acceptedFen: number };
+      statements: Array<{ status: string; payoutReference: string }>;
+    };
     expect(view.totals).toMatchObject({ paidFen: 3280, acceptedFen: 0 });
     expect(view.statements[0]).toMatchObject({ status: 'paid', payoutReference: 'BANK-20261122-001' });
   });
@@ -176,7 +216,9 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     const saleId = (r as { ok: true; value: { saleId: string } }).value.saleId;
     await till.services.dispatch('voidSale', { saleId }, { sessionToken: till.session.token });
     await till.services.sync.syncNow();
-    const rows = await world.store.sql.all<{ type: string; amount_fen: number; status: string }>('SELECT type, amount_fen, status FROM records ORDER BY seq');
+    const rows = await world.store.sql.all<{ type: string; amount_fen: number; status: string }>(
+      'SELECT type, amount_fen, status FROM records ORDER BY seq',
+    );
     expect(rows.map((x) => [x.type, x.status])).toEqual([
       ['redeem', 'accepted'],
       ['reverse', 'accepted'],
@@ -188,12 +230,23 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
 });
 
 /** A request signed by a till key, as SyncClient would send it. */
-export async function signedPost(world: ProgramWorld, path: string, body: string, deviceId: string, key: ReturnType<typeof generateKeyPair>['privateKey']): Promise<Response> {
+export async function signedPost(
+  world: ProgramWorld,
+  path: string,
+  body: string,
+  deviceId: string,
+  key: ReturnType<typeof generateKeyPair>['privateKey'],
+): Promise<Response> {
   const ts = new Date().toISOString();
   const digest = crypto.createHash('sha256').update(body).digest('hex');
   return fetch(`${world.server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [DEVICE_HEADER]: deviceId, [TIME_HEADER]: ts, [SIGNATURE_HEADER]: sign(key, Buffer.from(requestSigningInput('POST', path, ts, digest))).toString('base64url') },
+    headers: {
+      'content-type': 'application/json',
+      [DEVICE_HEADER]: deviceId,
+      [TIME_HEADER]: ts,
+      [SIGNATURE_HEADER]: sign(key, Buffer.from(requestSigningInput('POST', path, ts, digest))).toString('base64url'),
+    },
     body,
   });
 }

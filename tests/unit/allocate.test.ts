@@ -2,10 +2,30 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocate, allocateWithAlternative, lineEligibility, type AllocLine, type AllocVoucher } from '../../src/core/checkout/allocate';
 
-const baby = { id: 1, eligibleCategories: ['infant_formula', 'diapers', 'baby_care'], perVisitCaps: { infant_formula: { maxQuantity: 2 } } } as AllocVoucher['campaign'];
-const child = { id: 2, eligibleCategories: ['books', 'toys', 'school_supplies'], perVisitCaps: { toys: { maxAmountFen: 10000 } } } as AllocVoucher['campaign'];
-const fixed = (face: number, campaign = baby, validUntil = 2_000_000_000): AllocVoucher => ({ kind: 'fixed', campaign, faceValueFen: face, availableFen: face, validUntil });
-const balance = (avail: number, campaign = child, face = 20000): AllocVoucher => ({ kind: 'balance', campaign, faceValueFen: face, availableFen: avail, validUntil: 2_000_000_000 });
+const baby = {
+  id: 1,
+  eligibleCategories: ['infant_formula', 'diapers', 'baby_care'],
+  perVisitCaps: { infant_formula: { maxQuantity: 2 } },
+} as AllocVoucher['campaign'];
+const child = {
+  id: 2,
+  eligibleCategories: ['books', 'toys', 'school_supplies'],
+  perVisitCaps: { toys: { maxAmountFen: 10000 } },
+} as AllocVoucher['campaign'];
+const fixed = (face: number, campaign = baby, validUntil = 2_000_000_000): AllocVoucher => ({
+  kind: 'fixed',
+  campaign,
+  faceValueFen: face,
+  availableFen: face,
+  validUntil,
+});
+const balance = (avail: number, campaign = child, face = 20000): AllocVoucher => ({
+  kind: 'balance',
+  campaign,
+  faceValueFen: face,
+  availableFen: avail,
+  validUntil: 2_000_000_000,
+});
 const line = (category: string, unitPriceFen: number, quantity = 1): AllocLine => ({ category, unitPriceFen, quantity });
 const none = new Map<number, number>();
 
@@ -21,7 +41,11 @@ describe('allocate: table', () => {
   });
 
   it('four ¥50 vouchers on ¥120 eligible: proposes three (forfeit ¥30), offers two plus ¥20 cash', () => {
-    const { main, alternative } = allocateWithAlternative([line('diapers', 6000, 2)], [fixed(5000), fixed(5000), fixed(5000), fixed(5000)], none);
+    const { main, alternative } = allocateWithAlternative(
+      [line('diapers', 6000, 2)],
+      [fixed(5000), fixed(5000), fixed(5000), fixed(5000)],
+      none,
+    );
     expect(main).toMatchObject({ voucherPaidFen: 12000, forfeitedFen: 3000, otherTenderFen: 0 });
     expect(main.vouchers.filter((v) => v.selected)).toHaveLength(3);
     expect(alternative).toMatchObject({ plan: 'least_forfeit', voucherPaidFen: 10000, forfeitedFen: 0, otherTenderFen: 2000 });
@@ -72,7 +96,11 @@ describe('allocate: table', () => {
   });
 
   it('two campaigns in one basket: each voucher pays only its own categories', () => {
-    const r = allocate([line('diapers', 6000), line('books', 3000), line('daily_necessities', 1290)], [fixed(5000, baby), balance(20000, child)], none);
+    const r = allocate(
+      [line('diapers', 6000), line('books', 3000), line('daily_necessities', 1290)],
+      [fixed(5000, baby), balance(20000, child)],
+      none,
+    );
     expect(r.vouchers[0]!.perLine).toEqual([{ line: 0, amountFen: 5000 }]);
     expect(r.vouchers[1]!.perLine).toEqual([{ line: 1, amountFen: 3000 }]);
     expect(r).toMatchObject({ voucherPaidFen: 8000, otherTenderFen: 1000 + 1290, forfeitedFen: 0 });
@@ -100,10 +128,22 @@ describe('allocate: table', () => {
 
 describe('allocate: properties', () => {
   const categories = ['infant_formula', 'diapers', 'baby_care', 'books', 'toys', 'school_supplies', 'tobacco', 'other'];
-  const lineArb = fc.record({ category: fc.constantFrom(...categories), unitPriceFen: fc.integer({ min: 0, max: 50000 }), quantity: fc.integer({ min: 1, max: 5 }) });
+  const lineArb = fc.record({
+    category: fc.constantFrom(...categories),
+    unitPriceFen: fc.integer({ min: 0, max: 50000 }),
+    quantity: fc.integer({ min: 1, max: 5 }),
+  });
   const voucherArb = fc.oneof(
-    fc.record({ face: fc.constantFrom(1000, 2000, 5000, 10000, 20000), c: fc.constantFrom(baby, child), exp: fc.integer({ min: 1_800_000_000, max: 1_800_000_005 }) }).map(({ face, c, exp }) => fixed(face, c, exp)),
-    fc.record({ avail: fc.integer({ min: 1, max: 50000 }), c: fc.constantFrom(baby, child) }).map(({ avail, c }) => balance(avail, c, 50000)),
+    fc
+      .record({
+        face: fc.constantFrom(1000, 2000, 5000, 10000, 20000),
+        c: fc.constantFrom(baby, child),
+        exp: fc.integer({ min: 1_800_000_000, max: 1_800_000_005 }),
+      })
+      .map(({ face, c, exp }) => fixed(face, c, exp)),
+    fc
+      .record({ avail: fc.integer({ min: 1, max: 50000 }), c: fc.constantFrom(baby, child) })
+      .map(({ avail, c }) => balance(avail, c, 50000)),
   );
 
   it('never pays more than eligible, face value or balance; all sums exact to the fen', () => {
@@ -128,7 +168,9 @@ describe('allocate: properties', () => {
         expect(r.forfeitedFen).toBe(forfeit);
         r.lines.forEach((l, j) => {
           expect(l.voucherPaidFen).toBeLessThanOrEqual(l.amountFen);
-          expect(l.voucherPaidFen).toBe(r.vouchers.reduce((s, v) => s + v.perLine.filter((p) => p.line === j).reduce((a, p) => a + p.amountFen, 0), 0));
+          expect(l.voucherPaidFen).toBe(
+            r.vouchers.reduce((s, v) => s + v.perLine.filter((p) => p.line === j).reduce((a, p) => a + p.amountFen, 0), 0),
+          );
         });
       }),
       { numRuns: 400 },

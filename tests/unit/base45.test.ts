@@ -23,6 +23,7 @@ describe('Base45 (RFC 9285)', () => {
   });
 
   it('returns null for invalid input instead of throwing', () => {
-    for (const bad of ['A', 'ABCD', 'abc', 'GGW', ':::', 'ZZ', '中文字', '\u0000\u0001\u0002', 'AB😀']) expect(base45Decode(bad), bad).toBeNull();
+    for (const bad of ['A', 'ABCD', 'abc', 'GGW', ':::', 'ZZ', '中文字', '\u0000\u0001\u0002', 'AB😀'])
+      expect(base45Decode(bad), bad).toBeNull();
   });
 });

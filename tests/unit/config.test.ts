@@ -4,7 +4,9 @@ import { defaultDataDir, resolveDataDir } from '../../src/core/config';
 
 describe('data directory', () => {
   it('follows each platform convention', () => {
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a')).toBe('C:\\Users\\a\\AppData\\Roaming\\CareTill');
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a')).toBe(
+      'C:\\Users\\a\\AppData\\Roaming\\CareTill',
+    );
     expect(defaultDataDir('darwin', {}, '/Users/a')).toBe('/Users/a/Library/Application Support/CareTill');
     expect(defaultDataDir('linux', {}, '/home/a')).toBe('/home/a/.local/share/caretill');
     expect(defaultDataDir('linux', { XDG_DATA_HOME: '/data/x' }, '/home/a')).toBe('/data/x/caretill');

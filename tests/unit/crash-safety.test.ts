@@ -11,7 +11,9 @@ const child = path.resolve(import.meta.dirname, '../fixtures/crash-child.ts');
 
 /** Runs the child until it is ready, lets it work for a random moment, then SIGKILLs it. */
 async function killedRun(dataDir: string, tokensFile: string, offset: number): Promise<string[]> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, tokensFile, String(offset)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, tokensFile, String(offset)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -70,7 +72,11 @@ describe('crash safety', () => {
         const chain = s.journal.verify();
         expect(chain, `round ${round}`).toMatchObject({ ok: true });
         // 2. every sale the child was told succeeded is there, voided if it was told so
-        const sales = s.db.prepare<[], { id: string; voucher_paid_fen: number; voided_at: string | null }>('SELECT id, voucher_paid_fen, voided_at FROM sales').all();
+        const sales = s.db
+          .prepare<[], { id: string; voucher_paid_fen: number; voided_at: string | null }>(
+            'SELECT id, voucher_paid_fen, voided_at FROM sales',
+          )
+          .all();
         const byId = new Map(sales.map((x) => [x.id, x]));
         for (const id of committed) expect(byId.has(id), `sale ${id} missing after round ${round}`).toBe(true);
         for (const id of voided) expect(byId.get(id)?.voided_at, `void of ${id} missing`).not.toBeNull();

@@ -21,7 +21,22 @@ describe('message catalogues', () => {
   it('every error code has a message in each language', () => {
     for (const locale of LOCALES) {
       for (const code of ERROR_CODES) {
-        const m = errorMessage(locale, { code, field: 'args.x', params: { found: 9, supported: 1, dir: '/d', name: 'x', left: 2, minutes: 5, code: '123', installed: 3, voucher: 'AB…CD', reason: 'double_spend' } });
+        const m = errorMessage(locale, {
+          code,
+          field: 'args.x',
+          params: {
+            found: 9,
+            supported: 1,
+            dir: '/d',
+            name: 'x',
+            left: 2,
+            minutes: 5,
+            code: '123',
+            installed: 3,
+            voucher: 'AB…CD',
+            reason: 'double_spend',
+          },
+        });
         expect(m).not.toContain('{');
         expect(m).not.toContain('double_spend');
         expect(m.length).toBeGreaterThan(4);

@@ -7,12 +7,21 @@ const eslint = new ESLint({ cwd: path.resolve(import.meta.dirname, '../..') });
 
 async function ruleHits(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: file });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax')
+    .map((m) => m.message);
 }
 
 describe('layer rules (DESIGN.md §2)', () => {
   it('reject electron outside main and preload', async () => {
-    for (const file of ['src/core/x.ts', 'src/shared/x.ts', 'src/host/x.ts', 'src/server/x.ts', 'src/renderer/src/x.ts', 'tests/unit/x.ts']) {
+    for (const file of [
+      'src/core/x.ts',
+      'src/shared/x.ts',
+      'src/host/x.ts',
+      'src/server/x.ts',
+      'src/renderer/src/x.ts',
+      'tests/unit/x.ts',
+    ]) {
       expect(await ruleHits(file, "import { app } from 'electron';\nexport const a = app;\n"), file).toHaveLength(1);
     }
     expect(await ruleHits('src/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
@@ -24,8 +33,12 @@ describe('layer rules (DESIGN.md §2)', () => {
     expect(await ruleHits(renderer, "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
     expect(await ruleHits(renderer, "import path from 'path';\nexport const a = path;\n")).toHaveLength(1);
     expect(await ruleHits(renderer, "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
-    expect(await ruleHits(renderer, "import { createServices } from '../../../core/services';\nexport const a = createServices;\n")).toHaveLength(1);
-    expect(await ruleHits(renderer, "import { posApiContract } from '../../../shared/api/contract';\nexport const a = posApiContract;\n")).toEqual([]);
+    expect(
+      await ruleHits(renderer, "import { createServices } from '../../../core/services';\nexport const a = createServices;\n"),
+    ).toHaveLength(1);
+    expect(
+      await ruleHits(renderer, "import { posApiContract } from '../../../shared/api/contract';\nexport const a = posApiContract;\n"),
+    ).toEqual([]);
   });
 
   it('keep shared platform-free and core away from the hosts', async () => {
@@ -38,6 +51,8 @@ describe('layer rules (DESIGN.md §2)', () => {
   it('reject UI words written straight into JSX', async () => {
     expect(await ruleHits('src/renderer/src/X.tsx', 'export const A = () => <p>确认</p>;\n')).toHaveLength(1);
     expect(await ruleHits('src/renderer/src/X.tsx', 'export const A = () => <p>Confirm</p>;\n')).toHaveLength(1);
-    expect(await ruleHits('src/renderer/src/X.tsx', "export const A = ({ t }: { t: (k: string) => string }) => <p>{t('x')}: 1</p>;\n")).toEqual([]);
+    expect(
+      await ruleHits('src/renderer/src/X.tsx', "export const A = ({ t }: { t: (k: string) => string }) => <p>{t('x')}: 1</p>;\n"),
+    ).toEqual([]);
   });
 });

@@ -29,7 +29,17 @@ describe('printing receipts', () => {
   });
 
   const configure = (over: Partial<PrinterSettings> = {}) =>
-    s.printing.saveConfig({ kind: 'network', uri: printer.uri, width: 58, qr: 'native', drawer: false, copies: { beneficiary: true, shop: false }, timeoutMs: 800, confirm: true, ...over });
+    s.printing.saveConfig({
+      kind: 'network',
+      uri: printer.uri,
+      width: 58,
+      qr: 'native',
+      drawer: false,
+      copies: { beneficiary: true, shop: false },
+      timeoutMs: 800,
+      confirm: true,
+      ...over,
+    });
   const sell = () => {
     const session = s.users.login(seed.cashier.id, '5678');
     const lines = [
@@ -38,7 +48,16 @@ describe('printing receipts', () => {
     ];
     const vouchers = [seed.babyVoucher().token];
     const q = s.checkout.quote({ lines, vouchers, plan: 'max_cover' });
-    const sale = s.checkout.commit({ lines, vouchers, plan: 'max_cover', clientSaleId: crypto.randomUUID(), expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen } }, session);
+    const sale = s.checkout.commit(
+      {
+        lines,
+        vouchers,
+        plan: 'max_cover',
+        clientSaleId: crypto.randomUUID(),
+        expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen },
+      },
+      session,
+    );
     s.printing.kick();
     return sale;
   };
@@ -74,11 +93,15 @@ describe('printing receipts', () => {
   });
 
   const faults: Array<[string, () => Promise<void>, string]> = [
-    ['connection refused (printer off)', async () => {
-      const port = printer.port;
-      await printer.stop();
-      printer.port = port;
-    }, 'printer_offline'],
+    [
+      'connection refused (printer off)',
+      async () => {
+        const port = printer.port;
+        await printer.stop();
+        printer.port = port;
+      },
+      'printer_offline',
+    ],
     ['black hole (no answer within the timeout)', async () => void (printer.mode = 'silent'), 'printer_timeout'],
     ['reset in the middle of the job', async () => void (printer.mode = 'reset'), 'printer_dropped'],
     ['out of paper', async () => void (printer.mode = 'paper_out'), 'printer_no_paper'],

@@ -9,15 +9,56 @@ export const sampleSale: CompletedSale = {
   createdAt: '2026-11-22T04:05:06.000Z',
   cashier: { id: 2, name: '李收银' },
   lines: [
-    { itemId: 1, name: '飞鹤星飞帆婴儿配方奶粉1段 800g（超长的商品名称需要换行显示）', category: 'infant_formula', unit: '罐', unitPriceFen: 26800, quantity: 1, amountFen: 26800, eligibleFen: 5000, voucherPaidFen: 5000, status: 'eligible', reason: null },
-    { itemId: 2, name: 'Beer | 啤酒 {500ml} ^_^', category: 'alcohol', unit: '罐', unitPriceFen: 650, quantity: 2, amountFen: 1300, eligibleFen: 0, voucherPaidFen: 0, status: 'not_eligible', reason: null },
+    {
+      itemId: 1,
+      name: '飞鹤星飞帆婴儿配方奶粉1段 800g（超长的商品名称需要换行显示）',
+      category: 'infant_formula',
+      unit: '罐',
+      unitPriceFen: 26800,
+      quantity: 1,
+      amountFen: 26800,
+      eligibleFen: 5000,
+      voucherPaidFen: 5000,
+      status: 'eligible',
+      reason: null,
+    },
+    {
+      itemId: 2,
+      name: 'Beer | 啤酒 {500ml} ^_^',
+      category: 'alcohol',
+      unit: '罐',
+      unitPriceFen: 650,
+      quantity: 2,
+      amountFen: 1300,
+      eligibleFen: 0,
+      voucherPaidFen: 0,
+      status: 'not_eligible',
+      reason: null,
+    },
   ],
-  vouchers: [{ voucherId: 'a'.repeat(32), masked: 'AAAA…AAAA', campaignId: 1, campaignName: { zh: '新生儿关爱券', en: 'Newborn' }, kind: 'fixed', usedFen: 5000, forfeitedFen: 0, balanceAfterFen: null }],
+  vouchers: [
+    {
+      voucherId: 'a'.repeat(32),
+      masked: 'AAAA…AAAA',
+      campaignId: 1,
+      campaignName: { zh: '新生儿关爱券', en: 'Newborn' },
+      kind: 'fixed',
+      usedFen: 5000,
+      forfeitedFen: 0,
+      balanceAfterFen: null,
+    },
+  ],
   totals: { basketFen: 28100, voucherPaidFen: 5000, otherTenderFen: 23100, forfeitedFen: 0 },
   records: [{ seq: 12, id: '0b7e3a52-5d1c-4f1e-9a0b-2c3d4e5f6a7b', type: 'redeem', hash: 'ab'.repeat(32), authorization: 'offline' }],
   voidedAt: null,
 };
-const ctx = (width: 58 | 80) => ({ columns: COLUMNS[width], shopName: '爱心母婴店', tillId: 'A1B2C3', timeZone: 'Asia/Shanghai', copy: 'beneficiary' as const });
+const ctx = (width: 58 | 80) => ({
+  columns: COLUMNS[width],
+  shopName: '爱心母婴店',
+  tillId: 'A1B2C3',
+  timeZone: 'Asia/Shanghai',
+  copy: 'beneficiary' as const,
+});
 
 describe('receipt', () => {
   for (const width of [58, 80] as const) {
@@ -41,12 +82,18 @@ describe('receipt', () => {
       expect(text).toContain('￥231.00');
       expect(text).toContain('Beer | 啤酒 {500ml} ^_^');
       // No line wider than the paper, counting CJK as two columns
-      for (const l of decoded.lines) expect([...l].reduce((n, c) => n + (c.codePointAt(0)! < 0x80 ? 1 : 2), 0), l).toBeLessThanOrEqual(COLUMNS[width]);
+      for (const l of decoded.lines)
+        expect(
+          [...l].reduce((n, c) => n + (c.codePointAt(0)! < 0x80 ? 1 : 2), 0),
+          l,
+        ).toBeLessThanOrEqual(COLUMNS[width]);
     });
   }
 
   it('amounts align at the right edge', () => {
-    const lines = decodeEscpos(toEscpos(receiptDocument(sampleSale, ctx(80)), { width: 80, qr: 'native', drawer: false, confirm: false })).lines;
+    const lines = decodeEscpos(
+      toEscpos(receiptDocument(sampleSale, ctx(80)), { width: 80, qr: 'native', drawer: false, confirm: false }),
+    ).lines;
     const money = lines.filter((l) => /￥[\d,]+\.\d\d$/.test(l));
     expect(money.length).toBeGreaterThanOrEqual(5);
     const width = (l: string) => [...l].reduce((n, c) => n + (c.codePointAt(0)! < 0x80 ? 1 : 2), 0);
@@ -70,7 +117,9 @@ describe('golden receipts', () => {
     it(`${width} mm matches tests/fixtures/receipts/receipt-${width}.txt`, async () => {
       const { default: fs } = await import('node:fs');
       const file = new URL(`../fixtures/receipts/receipt-${width}.txt`, import.meta.url);
-      const decoded = decodeEscpos(toEscpos(receiptDocument(sampleSale, { ...ctx(width), copy: 'shop' }), { width, qr: 'native', drawer: false, confirm: true }));
+      const decoded = decodeEscpos(
+        toEscpos(receiptDocument(sampleSale, { ...ctx(width), copy: 'shop' }), { width, qr: 'native', drawer: false, confirm: true }),
+      );
       const text = `${decoded.lines.join('\n')}\n[QR] ${decoded.qr.join(' ')}\n[cuts] ${decoded.cuts}\n`;
       if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, text);
       expect(text).toBe(fs.readFileSync(file, 'utf8'));

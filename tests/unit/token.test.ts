@@ -10,7 +10,13 @@ import { testCampaign, testIssuer, testManifest, trusted } from '../helpers/issu
 const issuer = testIssuer(1);
 const manifest = trusted(testManifest({ keys: [issuer.key], campaigns: [testCampaign()] }));
 const NOW = Date.parse('2026-11-22T12:00:00Z');
-const ctx = (over: Partial<VerifyContext> = {}): VerifyContext => ({ manifest, merchantId: 'M001', nowMs: NOW, skewMs: DEFAULT_CLOCK_SKEW_MS, ...over });
+const ctx = (over: Partial<VerifyContext> = {}): VerifyContext => ({
+  manifest,
+  merchantId: 'M001',
+  nowMs: NOW,
+  skewMs: DEFAULT_CLOCK_SKEW_MS,
+  ...over,
+});
 const code = (v: VoucherVerdict) => (v.ok ? 'valid' : v.code);
 
 const fieldsArb: fc.Arbitrary<VoucherFields> = fc
@@ -92,10 +98,13 @@ describe('verifyVoucher', () => {
         copy[i] = copy[i]! ^ mask;
         const verdict = code(verifyVoucher(TOKEN_HEADER + base45Encode(copy), ctx()));
         const expected =
-          i === 0 ? ['unsupported_version', 'malformed', 'bad_signature'] // header: version or kind
-          : i === 38 || i === 39 ? ['unknown_key'] // key id: only key 1 exists
-          : i >= 21 && i <= 32 ? ['bad_signature', 'malformed'] // value or dates: may become impossible
-          : ['bad_signature'];
+          i === 0
+            ? ['unsupported_version', 'malformed', 'bad_signature'] // header: version or kind
+            : i === 38 || i === 39
+              ? ['unknown_key'] // key id: only key 1 exists
+              : i >= 21 && i <= 32
+                ? ['bad_signature', 'malformed'] // value or dates: may become impossible
+                : ['bad_signature'];
         expect(expected, `byte ${i} ^ ${mask}: ${verdict}`).toContain(verdict);
       }
     }
@@ -133,9 +142,24 @@ describe('verifyVoucher', () => {
       fc.string({ maxLength: 300 }),
       fc.string({ unit: 'grapheme', maxLength: 200 }),
       fc.string({ unit: 'binary', maxLength: 200 }),
-      fc.constantFrom('', ' ', '\u0000', '\r\n', 'CT1:', 'CT1: ', 'CT999:', 'ct1:', '😀😀😀', gbk, 'CT1:'.padEnd(TOKEN_CHARS, ' '), 'X'.repeat(200_000)),
+      fc.constantFrom(
+        '',
+        ' ',
+        '\u0000',
+        '\r\n',
+        'CT1:',
+        'CT1: ',
+        'CT999:',
+        'ct1:',
+        '😀😀😀',
+        gbk,
+        'CT1:'.padEnd(TOKEN_CHARS, ' '),
+        'X'.repeat(200_000),
+      ),
       fc.stringMatching(/^CT1:[0-9A-Z $%*+\-./:]{156}$/), // near-valid: right prefix and length, random body
-      fc.nat({ max: token.length - 1 }).chain((i) => fc.string({ minLength: 1, maxLength: 1 }).map((c) => token.slice(0, i) + c + token.slice(i + 1))),
+      fc
+        .nat({ max: token.length - 1 })
+        .chain((i) => fc.string({ minLength: 1, maxLength: 1 }).map((c) => token.slice(0, i) + c + token.slice(i + 1))),
       fc.nat({ max: token.length }).map((i) => token.slice(0, i) + token.slice(i + 1)),
     );
     let n = 0;
@@ -169,7 +193,13 @@ describe('verifyVoucher', () => {
 
   it('revocation', () => {
     const { token, fields } = issuer.token();
-    const m = trusted(testManifest({ keys: [issuer.key], campaigns: [testCampaign()], revoked: [{ voucherId: fields.voucherId, revokedAt: '2026-10-01T00:00:00Z' }] }));
+    const m = trusted(
+      testManifest({
+        keys: [issuer.key],
+        campaigns: [testCampaign()],
+        revoked: [{ voucherId: fields.voucherId, revokedAt: '2026-10-01T00:00:00Z' }],
+      }),
+    );
     expect(code(verifyVoucher(token, ctx({ manifest: m })))).toBe('revoked');
     expect(code(verifyVoucher(issuer.token().token, ctx({ manifest: m })))).toBe('valid');
   });

@@ -24,7 +24,11 @@ export interface Dispatcher {
  * Nothing thrown escapes: a PosError keeps its code, anything else becomes `internal` with no
  * stack sent to the caller (it is logged here instead).
  */
-export function createDispatcher(handlers: Handlers, roleOf: (ctx: CallContext) => Role | null, log: (e: unknown) => void = console.error): Dispatcher {
+export function createDispatcher(
+  handlers: Handlers,
+  roleOf: (ctx: CallContext) => Role | null,
+  log: (e: unknown) => void = console.error,
+): Dispatcher {
   return async (method, args, ctx = {}) => {
     try {
       if (!isMethodName(method)) {

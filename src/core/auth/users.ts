@@ -54,7 +54,9 @@ export class Users {
     if (!PIN_PATTERN.test(pin)) throw new PosError('invalid_pin', 'PIN must be 4 to 8 digits');
     const taken = this.db.prepare('SELECT 1 FROM users WHERE active = 1 AND name = ?').get(clean);
     if (taken) throw new PosError('user_exists', `a user named ${clean} exists`, { params: { name: clean } });
-    const r = this.db.prepare('INSERT INTO users (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)').run(clean, role, hashPin(pin), new Date(this.now()).toISOString());
+    const r = this.db
+      .prepare('INSERT INTO users (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)')
+      .run(clean, role, hashPin(pin), new Date(this.now()).toISOString());
     return { id: Number(r.lastInsertRowid), name: clean, role };
   }
 
@@ -75,7 +77,8 @@ export class Users {
       if (lock) throw new PosError('locked_out', `${row.name} is locked out`, { params: { minutes: LOCKOUT_MS / 60000 } });
       throw new PosError('pin_wrong', 'wrong PIN', { params: { left: MAX_FAILED_PINS - failed } });
     }
-    if (row.failed_pins !== 0 || row.locked_until !== null) this.db.prepare('UPDATE users SET failed_pins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+    if (row.failed_pins !== 0 || row.locked_until !== null)
+      this.db.prepare('UPDATE users SET failed_pins = 0, locked_until = NULL WHERE id = ?').run(row.id);
     return { id: row.id, name: row.name, role: row.role };
   }
 

@@ -63,7 +63,12 @@ interface Evaluation {
   count: number;
 }
 
-export function allocate(lines: AllocLine[], vouchers: AllocVoucher[], deviceRemaining: ReadonlyMap<number, number>, plan: Plan = 'max_cover'): AllocResult {
+export function allocate(
+  lines: AllocLine[],
+  vouchers: AllocVoucher[],
+  deviceRemaining: ReadonlyMap<number, number>,
+  plan: Plan = 'max_cover',
+): AllocResult {
   const model = buildModel(lines, vouchers, deviceRemaining);
   const best = bestChoice(model, vouchers, plan);
   return settle(model, vouchers, best.chosen, plan);
@@ -146,7 +151,8 @@ function better(a: Evaluation, b: Evaluation, plan: Plan): boolean {
   const ka = keys(a);
   const kb = keys(b);
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]!;
-  for (let i = 0; i < Math.min(a.expiries.length, b.expiries.length); i++) if (a.expiries[i] !== b.expiries[i]) return a.expiries[i]! < b.expiries[i]!;
+  for (let i = 0; i < Math.min(a.expiries.length, b.expiries.length); i++)
+    if (a.expiries[i] !== b.expiries[i]) return a.expiries[i]! < b.expiries[i]!;
   return a.count < b.count;
 }
 
@@ -221,7 +227,14 @@ function evaluate(model: Model, vouchers: AllocVoucher[], chosen: boolean[]): Ev
       count++;
     }
   });
-  return { chosen, cover: total, forfeit: faceChosen - fixedFlow, balanceUsed: total - fixedFlow, expiries: expiries.sort((a, b) => a - b), count };
+  return {
+    chosen,
+    cover: total,
+    forfeit: faceChosen - fixedFlow,
+    balanceUsed: total - fixedFlow,
+    expiries: expiries.sort((a, b) => a - b),
+    count,
+  };
 }
 
 function settle(model: Model, vouchers: AllocVoucher[], chosen: boolean[], plan: Plan): AllocResult {
@@ -278,7 +291,9 @@ function settle(model: Model, vouchers: AllocVoucher[], chosen: boolean[], plan:
       reason = 'over_cap';
     } else {
       status = 'not_eligible';
-      reason = options.some((o) => o.reason === 'category_not_eligible') ? 'category_not_eligible' : (options[0]?.reason ?? 'category_not_eligible');
+      reason = options.some((o) => o.reason === 'category_not_eligible')
+        ? 'category_not_eligible'
+        : (options[0]?.reason ?? 'category_not_eligible');
     }
     return { amountFen: model.amounts[j]!, eligibleFen, voucherPaidFen: paidPerLine[j]!, status, reason };
   });

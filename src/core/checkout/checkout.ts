@@ -1,5 +1,14 @@
 import { PosError } from '../../shared/api/errors';
-import { MAX_VOUCHERS_PER_SALE, type CommitInput, type CompletedSale, type Quote, type QuoteLine, type QuoteVoucher, type SaleInput, type SaleSummary } from '../../shared/api/schemas/checkout';
+import {
+  MAX_VOUCHERS_PER_SALE,
+  type CommitInput,
+  type CompletedSale,
+  type Quote,
+  type QuoteLine,
+  type QuoteVoucher,
+  type SaleInput,
+  type SaleSummary,
+} from '../../shared/api/schemas/checkout';
 import type { Category } from '../../shared/domain/categories';
 import type { Campaign } from '../../shared/voucher/manifest';
 import { maskVoucherId, normalizeScan, type VoucherFields } from '../../shared/voucher/token';
@@ -70,7 +79,11 @@ export class Checkout {
    * Records the sale. `auth.online` with the program's authorization id per voucher, or offline
    * (within the campaign's offline limits). Everything is recomputed inside the transaction.
    */
-  commit(input: CommitInput, cashier: Session, auth: { online: boolean; ids: ReadonlyMap<string, string> } = { online: false, ids: new Map() }): CompletedSale {
+  commit(
+    input: CommitInput,
+    cashier: Session,
+    auth: { online: boolean; ids: ReadonlyMap<string, string> } = { online: false, ids: new Map() },
+  ): CompletedSale {
     const existing = this.d.db.prepare<[string], { id: string }>('SELECT id FROM sales WHERE id = ?').get(input.clientSaleId);
     if (existing) return this.get(existing.id);
     const run = this.d.db.transaction((): string => {
@@ -79,18 +92,38 @@ export class Checkout {
       const quote = this.toQuote(c, input.plan);
       const chosen = input.plan === 'least_forfeit' && c.alternative ? c.alternative : c.alloc;
       if (!quote.committable) throw new PosError('sale_blocked', 'no voucher pays anything in this sale');
-      if (chosen.voucherPaidFen !== input.expect.voucherPaidFen || chosen.forfeitedFen !== input.expect.forfeitedFen || chosen.otherTenderFen !== input.expect.otherTenderFen) {
+      if (
+        chosen.voucherPaidFen !== input.expect.voucherPaidFen ||
+        chosen.forfeitedFen !== input.expect.forfeitedFen ||
+        chosen.otherTenderFen !== input.expect.otherTenderFen
+      ) {
         throw new PosError('quote_changed', 'the sale changed since it was shown to the cashier');
       }
       const nowIso = new Date(this.d.now()).toISOString();
       const saleId = input.clientSaleId;
       this.d.db
-        .prepare('INSERT INTO sales (id, created_at, cashier_id, total_fen, voucher_paid_fen, other_tender_fen, forfeited_fen) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO sales (id, created_at, cashier_id, total_fen, voucher_paid_fen, other_tender_fen, forfeited_fen) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(saleId, nowIso, cashier.id, chosen.basketFen, chosen.voucherPaidFen, chosen.otherTenderFen, chosen.forfeitedFen);
       const insertLine = this.d.db.prepare(
         'INSERT INTO sale_lines (sale_id, line_no, item_id, name, category, unit, unit_price_fen, quantity, amount_fen, voucher_paid_fen, eligibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      c.lines.forEach((l, j) => insertLine.run(saleId, j + 1, l.itemId, l.name, l.category, l.unit, l.unitPriceFen, l.quantity, l.amountFen, chosen.lines[j]!.voucherPaidFen, chosen.lines[j]!.status));
+      c.lines.forEach((l, j) =>
+        insertLine.run(
+          saleId,
+          j + 1,
+          l.itemId,
+          l.name,
+          l.category,
+          l.unit,
+          l.unitPriceFen,
+          l.quantity,
+          l.amountFen,
+          chosen.lines[j]!.voucherPaidFen,
+          chosen.lines[j]!.status,
+        ),
+      );
       let first = true;
       for (const v of c.vouchers) {
         if (v.allocIndex === undefined || !v.fields) continue;
@@ -132,7 +165,11 @@ export class Checkout {
   void(saleId: string, actor: Session, ownerApproval: (() => void) | null): CompletedSale {
     this.d.db
       .transaction(() => {
-        const sale = this.d.db.prepare<[string], { cashier_id: number; created_at: string; voided_at: string | null }>('SELECT cashier_id, created_at, voided_at FROM sales WHERE id = ?').get(saleId);
+        const sale = this.d.db
+          .prepare<[string], { cashier_id: number; created_at: string; voided_at: string | null }>(
+            'SELECT cashier_id, created_at, voided_at FROM sales WHERE id = ?',
+          )
+          .get(saleId);
         if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
         if (sale.voided_at) throw new PosError('already_voided', `sale ${saleId} is already voided`);
         if (!this.voidableBySelf(actor, sale.cashier_id, sale.created_at)) {
@@ -162,15 +199,37 @@ export class Checkout {
 
   get(saleId: string): CompletedSale {
     const sale = this.d.db
-      .prepare<[string], { id: string; created_at: string; cashier_id: number; cashier_name: string; total_fen: number; voucher_paid_fen: number; other_tender_fen: number; forfeited_fen: number; voided_at: string | null }>(
-        'SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?',
-      )
+      .prepare<
+        [string],
+        {
+          id: string;
+          created_at: string;
+          cashier_id: number;
+          cashier_name: string;
+          total_fen: number;
+          voucher_paid_fen: number;
+          other_tender_fen: number;
+          forfeited_fen: number;
+          voided_at: string | null;
+        }
+      >('SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?')
       .get(saleId);
     if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
     const lines = this.d.db
-      .prepare<[string], { item_id: number; name: string; category: string; unit: string; unit_price_fen: number; quantity: number; amount_fen: number; voucher_paid_fen: number; eligibility: QuoteLine['status'] }>(
-        'SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no',
-      )
+      .prepare<
+        [string],
+        {
+          item_id: number;
+          name: string;
+          category: string;
+          unit: string;
+          unit_price_fen: number;
+          quantity: number;
+          amount_fen: number;
+          voucher_paid_fen: number;
+          eligibility: QuoteLine['status'];
+        }
+      >('SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no')
       .all(saleId)
       .map<QuoteLine>((l) => ({
         itemId: l.item_id,
@@ -209,7 +268,12 @@ export class Checkout {
       cashier: { id: sale.cashier_id, name: sale.cashier_name },
       lines,
       vouchers,
-      totals: { basketFen: sale.total_fen, voucherPaidFen: sale.voucher_paid_fen, otherTenderFen: sale.other_tender_fen, forfeitedFen: sale.forfeited_fen },
+      totals: {
+        basketFen: sale.total_fen,
+        voucherPaidFen: sale.voucher_paid_fen,
+        otherTenderFen: sale.other_tender_fen,
+        forfeitedFen: sale.forfeited_fen,
+      },
       records: records.map((r: JournalRecord) => ({ seq: r.seq, id: r.id, type: r.type, hash: r.hash, authorization: r.authorization })),
       voidedAt: sale.voided_at,
     };
@@ -218,7 +282,20 @@ export class Checkout {
   /** Sales since `sinceIso` (the start of the shop's day), newest first. */
   list(sinceIso: string, actor: Session): SaleSummary[] {
     return this.d.db
-      .prepare<[string], { id: string; created_at: string; cashier_id: number; cashier_name: string; total_fen: number; voucher_paid_fen: number; other_tender_fen: number; forfeited_fen: number; voided_at: string | null }>(
+      .prepare<
+        [string],
+        {
+          id: string;
+          created_at: string;
+          cashier_id: number;
+          cashier_name: string;
+          total_fen: number;
+          voucher_paid_fen: number;
+          other_tender_fen: number;
+          forfeited_fen: number;
+          voided_at: string | null;
+        }
+      >(
         'SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.created_at >= ? ORDER BY s.created_at DESC LIMIT 500',
       )
       .all(sinceIso)
@@ -226,7 +303,12 @@ export class Checkout {
         saleId: s.id,
         createdAt: s.created_at,
         cashierName: s.cashier_name,
-        totals: { basketFen: s.total_fen, voucherPaidFen: s.voucher_paid_fen, otherTenderFen: s.other_tender_fen, forfeitedFen: s.forfeited_fen },
+        totals: {
+          basketFen: s.total_fen,
+          voucherPaidFen: s.voucher_paid_fen,
+          otherTenderFen: s.other_tender_fen,
+          forfeitedFen: s.forfeited_fen,
+        },
         voidedAt: s.voided_at,
         voidableBySelf: s.voided_at === null && this.voidableBySelf(actor, s.cashier_id, s.created_at),
       }));
@@ -251,7 +333,13 @@ export class Checkout {
       const fields = verdict.ok ? verdict.voucher : verdict.voucher;
       const campaign = verdict.ok ? verdict.campaign : fields ? manifest?.campaigns.get(fields.campaignId) : undefined;
       const state = fields ? this.states.get(fields.voucherId) : undefined;
-      const balanceBefore = fields ? (fields.kind === 'fixed' ? (state && state.uses > 0 ? 0 : fields.faceValueFen) : fields.faceValueFen - (state?.spent_fen ?? 0)) : null;
+      const balanceBefore = fields
+        ? fields.kind === 'fixed'
+          ? state && state.uses > 0
+            ? 0
+            : fields.faceValueFen
+          : fields.faceValueFen - (state?.spent_fen ?? 0)
+        : null;
       const base: QuoteVoucher = {
         input: normalized,
         code: verdict.ok ? 'valid' : verdict.code,
@@ -282,11 +370,18 @@ export class Checkout {
         if (hoursOffline > campaign.offline.maxHoursOffline) return refuse('offline_too_long');
         const offlineLeftVoucher = campaign.offline.perVoucherFen - (state?.offline_spent_fen ?? 0);
         if (fixed ? verdict.voucher.faceValueFen > offlineLeftVoucher : offlineLeftVoucher <= 0) return refuse('offline_limit_voucher');
-        if (!deviceRemaining.has(campaign.id)) deviceRemaining.set(campaign.id, Math.max(0, campaign.offline.perDeviceTotalFen - this.offlineExposure(campaign.id, lastSync)));
+        if (!deviceRemaining.has(campaign.id))
+          deviceRemaining.set(campaign.id, Math.max(0, campaign.offline.perDeviceTotalFen - this.offlineExposure(campaign.id, lastSync)));
         if (deviceRemaining.get(campaign.id)! <= 0) return refuse('offline_limit_device');
         if (!fixed) available = Math.min(available, offlineLeftVoucher);
       }
-      allocVouchers.push({ kind: verdict.voucher.kind, campaign, faceValueFen: verdict.voucher.faceValueFen, availableFen: available, validUntil: verdict.voucher.validUntil });
+      allocVouchers.push({
+        kind: verdict.voucher.kind,
+        campaign,
+        faceValueFen: verdict.voucher.faceValueFen,
+        availableFen: available,
+        validUntil: verdict.voucher.validUntil,
+      });
       return { quote: base, fields: verdict.voucher, campaign, allocIndex: allocVouchers.length - 1 };
     });
 
@@ -294,7 +389,13 @@ export class Checkout {
     let main: AllocResult;
     let alternative: AllocResult | null;
     try {
-      ({ main, alternative } = input.plan === 'least_forfeit' ? { main: allocate(allocLines, allocVouchers, deviceRemaining, 'max_cover'), alternative: allocate(allocLines, allocVouchers, deviceRemaining, 'least_forfeit') } : allocateWithAlternative(allocLines, allocVouchers, deviceRemaining));
+      ({ main, alternative } =
+        input.plan === 'least_forfeit'
+          ? {
+              main: allocate(allocLines, allocVouchers, deviceRemaining, 'max_cover'),
+              alternative: allocate(allocLines, allocVouchers, deviceRemaining, 'least_forfeit'),
+            }
+          : allocateWithAlternative(allocLines, allocVouchers, deviceRemaining));
     } catch (e) {
       if (e instanceof RangeError) throw new PosError('too_many_vouchers', `more than ${MAX_COMBINATIONS} voucher combinations`);
       throw e;
@@ -306,20 +407,45 @@ export class Checkout {
   private toQuote(c: Computation, plan: SaleInput['plan']): Quote {
     const chosen = plan === 'least_forfeit' && c.alternative ? c.alternative : c.alloc;
     const effectivePlan = chosen === c.alloc ? 'max_cover' : 'least_forfeit';
-    const lines = c.lines.map((l, j) => ({ ...l, eligibleFen: chosen.lines[j]!.eligibleFen, voucherPaidFen: chosen.lines[j]!.voucherPaidFen, status: chosen.lines[j]!.status, reason: chosen.lines[j]!.reason }));
+    const lines = c.lines.map((l, j) => ({
+      ...l,
+      eligibleFen: chosen.lines[j]!.eligibleFen,
+      voucherPaidFen: chosen.lines[j]!.voucherPaidFen,
+      status: chosen.lines[j]!.status,
+      reason: chosen.lines[j]!.reason,
+    }));
     const vouchers = c.vouchers.map((v) => {
       if (v.allocIndex === undefined) return v.quote;
       const a = chosen.vouchers[v.allocIndex]!;
       const before = v.quote.balanceBeforeFen ?? 0;
-      return { ...v.quote, usedFen: a.usedFen, forfeitedFen: a.forfeitedFen, selected: a.selected, balanceAfterFen: v.quote.kind === 'fixed' ? (a.selected ? 0 : before) : before - a.usedFen };
+      return {
+        ...v.quote,
+        usedFen: a.usedFen,
+        forfeitedFen: a.forfeitedFen,
+        selected: a.selected,
+        balanceAfterFen: v.quote.kind === 'fixed' ? (a.selected ? 0 : before) : before - a.usedFen,
+      };
     });
     const other = chosen === c.alloc ? c.alternative : c.alloc;
     return {
       lines,
       vouchers,
-      totals: { basketFen: chosen.basketFen, voucherPaidFen: chosen.voucherPaidFen, otherTenderFen: chosen.otherTenderFen, forfeitedFen: chosen.forfeitedFen },
+      totals: {
+        basketFen: chosen.basketFen,
+        voucherPaidFen: chosen.voucherPaidFen,
+        otherTenderFen: chosen.otherTenderFen,
+        forfeitedFen: chosen.forfeitedFen,
+      },
       plan: effectivePlan,
-      alternative: other ? { plan: other.plan, basketFen: other.basketFen, voucherPaidFen: other.voucherPaidFen, otherTenderFen: other.otherTenderFen, forfeitedFen: other.forfeitedFen } : null,
+      alternative: other
+        ? {
+            plan: other.plan,
+            basketFen: other.basketFen,
+            voucherPaidFen: other.voucherPaidFen,
+            otherTenderFen: other.otherTenderFen,
+            forfeitedFen: other.forfeitedFen,
+          }
+        : null,
       committable: chosen.voucherPaidFen > 0,
     };
   }
@@ -330,15 +456,30 @@ export class Checkout {
       const item = this.d.catalog.get(l.itemId);
       const amount = item.priceFen * l.quantity;
       total += amount;
-      if (!Number.isSafeInteger(amount) || amount > MAX_SALE_FEN || total > MAX_SALE_FEN) throw new PosError('amount_too_large', 'basket total too large', { params: { max: MAX_SALE_FEN } });
-      return { itemId: item.id, name: item.name, category: item.category, unit: item.unit, unitPriceFen: item.priceFen, quantity: l.quantity, amountFen: amount, eligibleFen: 0, voucherPaidFen: 0, status: 'no_voucher', reason: null };
+      if (!Number.isSafeInteger(amount) || amount > MAX_SALE_FEN || total > MAX_SALE_FEN)
+        throw new PosError('amount_too_large', 'basket total too large', { params: { max: MAX_SALE_FEN } });
+      return {
+        itemId: item.id,
+        name: item.name,
+        category: item.category,
+        unit: item.unit,
+        unitPriceFen: item.priceFen,
+        quantity: l.quantity,
+        amountFen: amount,
+        eligibleFen: 0,
+        voucherPaidFen: 0,
+        status: 'no_voucher',
+        reason: null,
+      };
     });
   }
 
   /** Offline redemptions of a campaign at this till since the last sync, net of reversals. */
   private offlineExposure(campaignId: number, sinceIso: string | null): number {
     const row = this.d.db
-      .prepare<[number, string], { n: number | null }>("SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS n FROM journal WHERE campaign_id = ? AND authorization = 'offline' AND time >= ?")
+      .prepare<[number, string], { n: number | null }>(
+        "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS n FROM journal WHERE campaign_id = ? AND authorization = 'offline' AND time >= ?",
+      )
       .get(campaignId, sinceIso ?? '');
     return row?.n ?? 0;
   }

@@ -32,7 +32,11 @@ export class VoucherStates {
   }
 
   /** Adds (or, with negative numbers for a reversal, takes back) one redemption. */
-  apply(v: { voucherId: string; campaignId: number; kind: 'fixed' | 'balance'; faceValueFen: number }, delta: { spent: number; forfeited: number; uses: number; offline: number }, now: string): void {
+  apply(
+    v: { voucherId: string; campaignId: number; kind: 'fixed' | 'balance'; faceValueFen: number },
+    delta: { spent: number; forfeited: number; uses: number; offline: number },
+    now: string,
+  ): void {
     this.upsertStmt.run({ ...v, ...delta, now });
   }
 }

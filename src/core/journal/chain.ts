@@ -69,16 +69,21 @@ export function hashRecord(r: Omit<JournalRecord, 'hash'>): string {
   return crypto.createHash('sha256').update(canonicalRecord(r)).digest('hex');
 }
 
-export type ChainProblem = 'sequence_gap' | 'bad_prev_hash' | 'bad_hash' | 'bad_reversal' | 'double_reversal' | 'duplicate_id' | 'mixed_devices';
+export type ChainProblem =
+  'sequence_gap' | 'bad_prev_hash' | 'bad_hash' | 'bad_reversal' | 'double_reversal' | 'duplicate_id' | 'mixed_devices';
 
-export type ChainVerdict = { ok: true; count: number; headSeq: number; headHash: string } | { ok: false; seq: number; problem: ChainProblem };
+export type ChainVerdict =
+  { ok: true; count: number; headSeq: number; headHash: string } | { ok: false; seq: number; problem: ChainProblem };
 
 /**
  * Verifies a run of records: contiguous sequence numbers, each prev_hash equal to the previous
  * hash, each hash recomputed, each reversal pointing at an earlier redemption reversed only once.
  * `from` lets the server continue a chain from the head of the device's previous batch.
  */
-export function verifyChain(records: Iterable<JournalRecord>, from: { seq: number; hash: string; knownRedeems?: Set<string>; reversed?: Set<string> } = { seq: 0, hash: GENESIS_HASH }): ChainVerdict {
+export function verifyChain(
+  records: Iterable<JournalRecord>,
+  from: { seq: number; hash: string; knownRedeems?: Set<string>; reversed?: Set<string> } = { seq: 0, hash: GENESIS_HASH },
+): ChainVerdict {
   let prevSeq = from.seq;
   let prevHash = from.hash;
   let device: string | null = null;

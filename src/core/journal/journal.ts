@@ -72,7 +72,13 @@ export class Journal {
   append(r: NewRecord): JournalRecord {
     if (!this.db.inTransaction) throw new Error('Journal.append must run inside a transaction');
     const head = this.headStmt.get();
-    const base = { ...r, seq: (head?.seq ?? 0) + 1, id: crypto.randomUUID(), deviceId: this.deviceId(), prevHash: head?.hash ?? GENESIS_HASH };
+    const base = {
+      ...r,
+      seq: (head?.seq ?? 0) + 1,
+      id: crypto.randomUUID(),
+      deviceId: this.deviceId(),
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
     const record: JournalRecord = { ...base, hash: hashRecord(base) };
     this.insertStmt.run({ ...record, categories: JSON.stringify(record.categories) });
     return record;
@@ -83,7 +89,10 @@ export class Journal {
   }
 
   range(fromSeq: number, limit: number): JournalRecord[] {
-    return this.db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit).map(rowToRecord);
+    return this.db
+      .prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?')
+      .all(fromSeq, limit)
+      .map(rowToRecord);
   }
 
   head(): { seq: number; hash: string } {
@@ -93,8 +102,10 @@ export class Journal {
   /** Walks the whole chain from the first record. */
   verify(): ChainVerdict {
     const rows = this.db.prepare<[], JournalRow>('SELECT * FROM journal ORDER BY seq').iterate();
-    return verifyChain((function* () {
-      for (const r of rows) yield rowToRecord(r);
-    })());
+    return verifyChain(
+      (function* () {
+        for (const r of rows) yield rowToRecord(r);
+      })(),
+    );
   }
 }

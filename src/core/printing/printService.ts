@@ -82,13 +82,21 @@ export class PrintService {
   enqueue(kind: 'receipt' | 'test', saleId: string | null, copy: ReceiptCopy | 'test'): number {
     const now = new Date(this.d.now()).toISOString();
     return Number(
-      this.d.db.prepare('INSERT INTO print_jobs (kind, sale_id, copy, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(kind, saleId, copy, 'queued', now, now).lastInsertRowid,
+      this.d.db
+        .prepare('INSERT INTO print_jobs (kind, sale_id, copy, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(kind, saleId, copy, 'queued', now, now).lastInsertRowid,
     );
   }
 
   document(saleId: string, copy: ReceiptCopy): ReceiptDoc {
     const width = this.config().width;
-    return receiptDocument(this.d.sale(saleId), { columns: COLUMNS[width], shopName: this.d.shopName(), tillId: this.d.tillId(), timeZone: this.d.timeZone(), copy });
+    return receiptDocument(this.d.sale(saleId), {
+      columns: COLUMNS[width],
+      shopName: this.d.shopName(),
+      tillId: this.d.tillId(),
+      timeZone: this.d.timeZone(),
+      copy,
+    });
   }
 
   async preview(saleId: string, copy: ReceiptCopy): Promise<ReceiptPreview> {
@@ -105,7 +113,9 @@ export class PrintService {
   state(): PrinterState {
     const c = this.config();
     const waiting = (this.d.db.prepare("SELECT count(*) AS n FROM print_jobs WHERE status = 'queued'").get() as { n: number }).n;
-    const oldest = this.d.db.prepare<[], { last_error: PrintErrorCode | null }>("SELECT last_error FROM print_jobs WHERE status = 'queued' ORDER BY id LIMIT 1").get();
+    const oldest = this.d.db
+      .prepare<[], { last_error: PrintErrorCode | null }>("SELECT last_error FROM print_jobs WHERE status = 'queued' ORDER BY id LIMIT 1")
+      .get();
     if (c.kind === 'none') return { status: 'not_configured', waiting, lastError: null };
     return { status: oldest?.last_error ? 'error' : 'ready', waiting, lastError: oldest?.last_error ?? null };
   }
@@ -160,9 +170,19 @@ export class PrintService {
           return;
         }
         try {
-          const bytes = job.kind === 'test' ? testPage(c, this.d.shopName()) : toEscpos(this.document(job.sale_id!, job.copy as ReceiptCopy), { width: c.width, qr: c.qr, drawer: c.drawer && job.copy === 'beneficiary', confirm: c.confirm });
+          const bytes =
+            job.kind === 'test'
+              ? testPage(c, this.d.shopName())
+              : toEscpos(this.document(job.sale_id!, job.copy as ReceiptCopy), {
+                  width: c.width,
+                  qr: c.qr,
+                  drawer: c.drawer && job.copy === 'beneficiary',
+                  confirm: c.confirm,
+                });
           await (this.d.send ?? sendToPrinter)(bytes, { uri: c.uri, timeoutMs: c.timeoutMs, confirm: c.confirm });
-          this.d.db.prepare("UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = NULL, printed_at = ? WHERE id = ?").run(new Date(this.d.now()).toISOString(), job.id);
+          this.d.db
+            .prepare("UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = NULL, printed_at = ? WHERE id = ?")
+            .run(new Date(this.d.now()).toISOString(), job.id);
         } catch (e) {
           const code: PrintErrorCode = e instanceof PrintFailure ? e.code : 'printer_error';
           const attempts = job.attempts + 1;
@@ -170,7 +190,9 @@ export class PrintService {
           // A retry asked for while this attempt was under way gets one more attempt at once; otherwise back off.
           const retryAtOnce = this.rerun;
           const delay = retryAtOnce ? 0 : Math.min(60_000, base * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
-          this.d.db.prepare('UPDATE print_jobs SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(attempts, code, new Date(this.d.now() + delay).toISOString(), job.id);
+          this.d.db
+            .prepare('UPDATE print_jobs SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?')
+            .run(attempts, code, new Date(this.d.now() + delay).toISOString(), job.id);
           // Keep order: nothing behind a failed receipt prints before it.
           if (!retryAtOnce) this.schedule(delay);
           return;
@@ -188,16 +210,29 @@ export class PrintService {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.kick();
-    }, Math.max(0, ms));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.kick();
+      },
+      Math.max(0, ms),
+    );
     this.timer.unref();
   }
 }
 
 function toJob(r: JobRow): PrintJob {
-  return { id: r.id, kind: r.kind, saleId: r.sale_id, copy: r.copy, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, printedAt: r.printed_at };
+  return {
+    id: r.id,
+    kind: r.kind,
+    saleId: r.sale_id,
+    copy: r.copy,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    printedAt: r.printed_at,
+  };
 }
 
 /** A test page: Chinese text, the column ruler for the configured width, and a QR code. */
@@ -205,5 +240,8 @@ function testPage(c: PrinterSettings, shopName: string): Buffer {
   const cols = COLUMNS[c.width];
   const ruler = '1234567890'.repeat(5).slice(0, cols);
   const before = `{width:*}\n^^${esc(shopName)}\n打印测试 Test print\n|${c.width}mm ${cols} 列\n|中文测试：关爱收银台 ￥123.45\n|${ruler}\n`;
-  return toEscpos({ before, qr: 'CT-TEST', after: '{width:*}\n打印机工作正常\n' }, { width: c.width, qr: c.qr, drawer: false, confirm: c.confirm });
+  return toEscpos(
+    { before, qr: 'CT-TEST', after: '{width:*}\n打印机工作正常\n' },
+    { width: c.width, qr: c.qr, drawer: false, confirm: c.confirm },
+  );
 }

@@ -39,7 +39,16 @@ export interface ReceiptDoc {
 
 export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): ReceiptDoc {
   const zh = (k: Parameters<typeof translate>[1], p?: Parameters<typeof translate>[2]) => translate('zh-CN', k, p);
-  const time = new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(sale.createdAt));
+  const time = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: ctx.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(sale.createdAt));
   const redeems = sale.records.filter((r) => r.type === 'redeem');
   const online = redeems.length > 0 && redeems.every((r) => r.authorization !== 'offline');
   const out: string[] = [];
@@ -85,7 +94,12 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
   }
   rule();
   const last = redeems[redeems.length - 1];
-  full(zh(online ? 'receipt.online' : 'receipt.offlineMark', { seq: redeems.map((r) => r.seq).join(','), hash: last ? last.hash.slice(0, 8) : '' }));
+  full(
+    zh(online ? 'receipt.online' : 'receipt.offlineMark', {
+      seq: redeems.map((r) => r.seq).join(','),
+      hash: last ? last.hash.slice(0, 8) : '',
+    }),
+  );
   return { before: `${out.join('\n')}\n`, qr: receiptQrPayload(sale), after: `{width:*}\n${esc(zh('receipt.thanks'))}\n` };
 }
 

@@ -33,11 +33,21 @@ const qrMarkup = (data: string) => `{code:${data}; option:qrcode,4,m}\n`;
  * these bytes.
  */
 export function toEscpos(doc: ReceiptDoc, o: EscposOptions): Buffer {
-  const printer = (cutting: boolean) => ({ cpl: COLUMNS[o.width], encoding: 'gb18030' as const, command: (o.qr === 'raster' ? 'generic' : 'escpos') as 'generic' | 'escpos', cutting, spacing: false });
+  const printer = (cutting: boolean) => ({
+    cpl: COLUMNS[o.width],
+    encoding: 'gb18030' as const,
+    command: (o.qr === 'raster' ? 'generic' : 'escpos') as 'generic' | 'escpos',
+    cutting,
+    spacing: false,
+  });
   const parts =
     o.qr === 'raster'
       ? [Buffer.from(receiptline.transform(doc.before + qrMarkup(doc.qr) + doc.after, printer(true)), 'binary')]
-      : [Buffer.from(receiptline.transform(doc.before, printer(false)), 'binary'), nativeQr(doc.qr), Buffer.from(receiptline.transform(doc.after, printer(true)), 'binary')];
+      : [
+          Buffer.from(receiptline.transform(doc.before, printer(false)), 'binary'),
+          nativeQr(doc.qr),
+          Buffer.from(receiptline.transform(doc.after, printer(true)), 'binary'),
+        ];
   return Buffer.concat([o.drawer ? DRAWER_KICK : Buffer.alloc(0), ...parts, o.confirm ? STATUS_QUERY : Buffer.alloc(0)]);
 }
 

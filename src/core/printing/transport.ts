@@ -60,7 +60,8 @@ function classify(e: unknown): PrintFailure {
   if (e instanceof PrintFailure) return e;
   const code = (e as { code?: string } | null)?.code;
   const text = e instanceof Error ? e.message : String(e);
-  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') return new PrintFailure('printer_offline', text);
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL')
+    return new PrintFailure('printer_offline', text);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new PrintFailure('printer_dropped', text);
   if (code === 'ETIMEDOUT' || /timeout/i.test(text) || text === 'Printer Error') return new PrintFailure('printer_timeout', text);
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EBUSY') return new PrintFailure('printer_unreachable', text);

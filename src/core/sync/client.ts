@@ -30,7 +30,13 @@ export interface ClientOptions {
 export class SyncClient {
   constructor(private readonly o: ClientOptions) {}
 
-  async call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, opts: { signed?: boolean; etag?: string; timeoutMs?: number } = {}): Promise<{ status: number; value: z.output<S> | null; etag: string | null }> {
+  async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+    opts: { signed?: boolean; etag?: string; timeoutMs?: number } = {},
+  ): Promise<{ status: number; value: z.output<S> | null; etag: string | null }> {
     const raw = body === undefined ? '' : JSON.stringify(body);
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -45,7 +51,12 @@ export class SyncClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(new URL(path, this.o.baseUrl), { method, headers, ...(body === undefined ? {} : { body: raw }), signal: AbortSignal.timeout(opts.timeoutMs ?? this.o.timeoutMs ?? 8000) });
+      res = await fetch(new URL(path, this.o.baseUrl), {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: raw }),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? this.o.timeoutMs ?? 8000),
+      });
       text = await res.text();
     } catch (e) {
       throw new SyncFailure('offline', 'network', e instanceof Error ? `${e.name}: ${e.message}` : String(e));

@@ -25,21 +25,90 @@ export function settlementView(db: Db): Settlement {
     .all();
   const by = (k: 'pending' | 'accepted' | 'rejected' | 'paid') => rows.find((r) => r.state === k);
   return {
-    totals: { pendingFen: by('pending')?.net ?? 0, acceptedFen: by('accepted')?.net ?? 0, rejectedFen: by('rejected')?.net ?? 0, paidFen: by('paid')?.net ?? 0 },
-    counts: { pending: by('pending')?.n ?? 0, accepted: by('accepted')?.n ?? 0, rejected: by('rejected')?.n ?? 0, paid: by('paid')?.n ?? 0 },
+    totals: {
+      pendingFen: by('pending')?.net ?? 0,
+      acceptedFen: by('accepted')?.net ?? 0,
+      rejectedFen: by('rejected')?.net ?? 0,
+      paidFen: by('paid')?.net ?? 0,
+    },
+    counts: {
+      pending: by('pending')?.n ?? 0,
+      accepted: by('accepted')?.n ?? 0,
+      rejected: by('rejected')?.n ?? 0,
+      paid: by('paid')?.n ?? 0,
+    },
     statements: db
-      .prepare<[], { statement_id: string; status: 'draft' | 'approved' | 'paid'; total_fen: number; record_count: number; period_until: string; paid_at: string | null; payout_reference: string | null }>('SELECT * FROM statements ORDER BY created_at DESC')
+      .prepare<
+        [],
+        {
+          statement_id: string;
+          status: 'draft' | 'approved' | 'paid';
+          total_fen: number;
+          record_count: number;
+          period_until: string;
+          paid_at: string | null;
+          payout_reference: string | null;
+        }
+      >('SELECT * FROM statements ORDER BY created_at DESC')
       .all()
-      .map((s) => ({ statementId: s.statement_id, status: s.status, totalFen: s.total_fen, recordCount: s.record_count, periodUntil: s.period_until, paidAt: s.paid_at, payoutReference: s.payout_reference })),
+      .map((s) => ({
+        statementId: s.statement_id,
+        status: s.status,
+        totalFen: s.total_fen,
+        recordCount: s.record_count,
+        periodUntil: s.period_until,
+        paidAt: s.paid_at,
+        payoutReference: s.payout_reference,
+      })),
     batches: db
-      .prepare<[], { batch_id: string; from_seq: number; to_seq: number; created_at: string; done_at: string | null; attempts: number; last_error: string | null }>('SELECT * FROM outbox_batches ORDER BY from_seq DESC LIMIT 50')
+      .prepare<
+        [],
+        {
+          batch_id: string;
+          from_seq: number;
+          to_seq: number;
+          created_at: string;
+          done_at: string | null;
+          attempts: number;
+          last_error: string | null;
+        }
+      >('SELECT * FROM outbox_batches ORDER BY from_seq DESC LIMIT 50')
       .all()
-      .map((b) => ({ batchId: b.batch_id, fromSeq: b.from_seq, toSeq: b.to_seq, createdAt: b.created_at, doneAt: b.done_at, attempts: b.attempts, lastError: b.last_error })),
+      .map((b) => ({
+        batchId: b.batch_id,
+        fromSeq: b.from_seq,
+        toSeq: b.to_seq,
+        createdAt: b.created_at,
+        doneAt: b.done_at,
+        attempts: b.attempts,
+        lastError: b.last_error,
+      })),
     rejected: db
-      .prepare<[], { id: string; seq: number; time: string; sale_id: string; voucher_id: string; type: 'redeem' | 'reverse'; amount_fen: number; reason: RejectReason }>(
+      .prepare<
+        [],
+        {
+          id: string;
+          seq: number;
+          time: string;
+          sale_id: string;
+          voucher_id: string;
+          type: 'redeem' | 'reverse';
+          amount_fen: number;
+          reason: RejectReason;
+        }
+      >(
         "SELECT j.id, j.seq, j.time, j.sale_id, j.voucher_id, j.type, j.amount_fen, s.reason FROM journal j JOIN record_status s ON s.record_id = j.id WHERE s.status = 'rejected' ORDER BY j.seq DESC LIMIT 200",
       )
       .all()
-      .map((r) => ({ recordId: r.id, seq: r.seq, time: r.time, saleId: r.sale_id, voucherMasked: maskVoucherId(r.voucher_id), type: r.type, amountFen: r.amount_fen, reason: r.reason })),
+      .map((r) => ({
+        recordId: r.id,
+        seq: r.seq,
+        time: r.time,
+        saleId: r.sale_id,
+        voucherMasked: maskVoucherId(r.voucher_id),
+        type: r.type,
+        amountFen: r.amount_fen,
+        reason: r.reason,
+      })),
   };
 }

@@ -1,6 +1,14 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { authorizeResponseSchema, batchResponseSchema, batchSigningInput, enrollResponseSchema, statusResponseSchema, type AuthorizeResponse, type BatchRequest } from '../../shared/sync/protocol';
+import {
+  authorizeResponseSchema,
+  batchResponseSchema,
+  batchSigningInput,
+  enrollResponseSchema,
+  statusResponseSchema,
+  type AuthorizeResponse,
+  type BatchRequest,
+} from '../../shared/sync/protocol';
 import { signedManifestSchema } from '../../shared/voucher/manifest';
 import { PosError } from '../../shared/api/errors';
 import { sign } from '../crypto/ed25519';
@@ -63,7 +71,12 @@ export class SyncService {
   private api(): SyncClient {
     const url = this.serverUrl();
     if (!url) throw new SyncFailure('rejected', 'not_enrolled', 'this till is not enrolled');
-    this.client ??= new SyncClient({ baseUrl: url, deviceId: this.d.deviceId, key: () => this.d.key.key(), timeoutMs: this.d.timeoutMs ?? 8000 });
+    this.client ??= new SyncClient({
+      baseUrl: url,
+      deviceId: this.d.deviceId,
+      key: () => this.d.key.key(),
+      timeoutMs: this.d.timeoutMs ?? 8000,
+    });
     return this.client;
   }
 
@@ -83,10 +96,17 @@ export class SyncService {
   async enroll(serverUrl: string, code: string, name: string): Promise<{ merchantId: string; merchantName: string }> {
     if (this.enrolled()) throw new PosError('already_enrolled', 'this till is enrolled already');
     const publicKey = this.d.key.ensure();
-    const client = new SyncClient({ baseUrl: serverUrl, deviceId: this.d.deviceId, key: () => this.d.key.key(), timeoutMs: this.d.timeoutMs ?? 8000 });
+    const client = new SyncClient({
+      baseUrl: serverUrl,
+      deviceId: this.d.deviceId,
+      key: () => this.d.key.key(),
+      timeoutMs: this.d.timeoutMs ?? 8000,
+    });
     let r;
     try {
-      r = await client.call('POST', '/v1/enroll', { code, deviceId: this.d.deviceId(), publicKey, name }, enrollResponseSchema, { signed: false });
+      r = await client.call('POST', '/v1/enroll', { code, deviceId: this.d.deviceId(), publicKey, name }, enrollResponseSchema, {
+        signed: false,
+      });
     } catch (e) {
       throw toPosError(e);
     }
@@ -112,12 +132,18 @@ export class SyncService {
 
   /** Reserves an amount online. Throws SyncFailure('offline') when the program cannot be reached. */
   async authorize(idempotencyKey: string, voucherId: string, campaignId: number, amountFen: number): Promise<AuthorizeResponse> {
-    const r = await this.track(this.api().call('POST', '/v1/authorize', { idempotencyKey, voucherId, campaignId, amountFen }, authorizeResponseSchema, { timeoutMs: Math.min(3000, this.d.timeoutMs ?? 3000) }));
+    const r = await this.track(
+      this.api().call('POST', '/v1/authorize', { idempotencyKey, voucherId, campaignId, amountFen }, authorizeResponseSchema, {
+        timeoutMs: Math.min(3000, this.d.timeoutMs ?? 3000),
+      }),
+    );
     return r.value!;
   }
 
   async release(authorizationId: string): Promise<void> {
-    await this.track(this.api().call('POST', `/v1/authorize/${encodeURIComponent(authorizationId)}/release`, {}, z.object({ released: z.boolean() })));
+    await this.track(
+      this.api().call('POST', `/v1/authorize/${encodeURIComponent(authorizationId)}/release`, {}, z.object({ released: z.boolean() })),
+    );
   }
 
   /** Records the program has not acknowledged yet. */
@@ -126,7 +152,8 @@ export class SyncService {
   }
 
   private acknowledgedSeq(): number {
-    return (this.d.db.prepare('SELECT COALESCE(MAX(to_seq), 0) AS n FROM outbox_batches WHERE done_at IS NOT NULL').get() as { n: number }).n;
+    return (this.d.db.prepare('SELECT COALESCE(MAX(to_seq), 0) AS n FROM outbox_batches WHERE done_at IS NOT NULL').get() as { n: number })
+      .n;
   }
 
   /** Uploads every unsent record in batches, in order; a batch that got no answer is resent as it was. */
@@ -140,13 +167,19 @@ export class SyncService {
     onProgress?.(this.progress);
     try {
       for (;;) {
-        let batch = this.d.db.prepare<[], { batch_id: string; from_seq: number; to_seq: number }>('SELECT batch_id, from_seq, to_seq FROM outbox_batches WHERE done_at IS NULL ORDER BY from_seq LIMIT 1').get();
+        let batch = this.d.db
+          .prepare<[], { batch_id: string; from_seq: number; to_seq: number }>(
+            'SELECT batch_id, from_seq, to_seq FROM outbox_batches WHERE done_at IS NULL ORDER BY from_seq LIMIT 1',
+          )
+          .get();
         if (!batch) {
           const from = (this.d.db.prepare('SELECT COALESCE(MAX(to_seq), 0) AS n FROM outbox_batches').get() as { n: number }).n + 1;
           const head = this.d.journal.head().seq;
           if (from > head) break;
           batch = { batch_id: crypto.randomUUID(), from_seq: from, to_seq: Math.min(head, from + size - 1) };
-          this.d.db.prepare('INSERT INTO outbox_batches (batch_id, from_seq, to_seq, created_at) VALUES (?, ?, ?, ?)').run(batch.batch_id, batch.from_seq, batch.to_seq, new Date(this.d.now()).toISOString());
+          this.d.db
+            .prepare('INSERT INTO outbox_batches (batch_id, from_seq, to_seq, created_at) VALUES (?, ?, ?, ?)')
+            .run(batch.batch_id, batch.from_seq, batch.to_seq, new Date(this.d.now()).toISOString());
         }
         const records = this.d.journal.range(batch.from_seq, batch.to_seq - batch.from_seq + 1);
         const body: Omit<BatchRequest, 'signature'> = { batchId: batch.batch_id, deviceId: this.d.deviceId(), records };
@@ -155,12 +188,16 @@ export class SyncService {
         try {
           response = (await this.track(this.api().call('POST', '/v1/batches', { ...body, signature }, batchResponseSchema))).value!;
         } catch (e) {
-          this.d.db.prepare('UPDATE outbox_batches SET attempts = attempts + 1, last_error = ? WHERE batch_id = ?').run(e instanceof SyncFailure ? e.code : String(e), batch.batch_id);
+          this.d.db
+            .prepare('UPDATE outbox_batches SET attempts = attempts + 1, last_error = ? WHERE batch_id = ?')
+            .run(e instanceof SyncFailure ? e.code : String(e), batch.batch_id);
           throw e;
         }
         const nowIso = new Date(this.d.now()).toISOString();
         this.d.db.transaction(() => {
-          const put = this.d.db.prepare('INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, ?, NULL, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at');
+          const put = this.d.db.prepare(
+            'INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, ?, NULL, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at',
+          );
           for (const r of response.results) put.run(r.id, r.status, r.reason, nowIso);
           this.d.db.prepare('UPDATE outbox_batches SET done_at = ?, last_error = NULL WHERE batch_id = ?').run(nowIso, batch.batch_id);
         })();
@@ -178,16 +215,20 @@ export class SyncService {
 
   async pullStatus(): Promise<void> {
     const cursor = this.d.settings.read<string>('sync.statusCursor', '');
-    const r = (await this.track(this.api().call('GET', `/v1/status?cursor=${encodeURIComponent(cursor)}`, undefined, statusResponseSchema))).value!;
+    const r = (await this.track(this.api().call('GET', `/v1/status?cursor=${encodeURIComponent(cursor)}`, undefined, statusResponseSchema)))
+      .value!;
     this.d.db.transaction(() => {
-      const put = this.d.db.prepare('INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, statement_id = excluded.statement_id, updated_at = excluded.updated_at');
+      const put = this.d.db.prepare(
+        'INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, statement_id = excluded.statement_id, updated_at = excluded.updated_at',
+      );
       const nowIso = new Date(this.d.now()).toISOString();
       for (const rec of r.records) put.run(rec.id, rec.status, rec.reason, rec.statementId, nowIso);
       const st = this.d.db.prepare(
         `INSERT INTO statements (statement_id, status, total_fen, record_count, period_until, created_at, approved_at, paid_at, payout_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (statement_id) DO UPDATE SET status = excluded.status, total_fen = excluded.total_fen, record_count = excluded.record_count, approved_at = excluded.approved_at, paid_at = excluded.paid_at, payout_reference = excluded.payout_reference`,
       );
-      for (const s of r.statements) st.run(s.statementId, s.status, s.totalFen, s.recordCount, s.periodUntil, s.createdAt, s.approvedAt, s.paidAt, s.payoutReference);
+      for (const s of r.statements)
+        st.run(s.statementId, s.status, s.totalFen, s.recordCount, s.periodUntil, s.createdAt, s.approvedAt, s.paidAt, s.payoutReference);
       this.d.settings.write('sync.statusCursor', r.cursor);
     })();
   }

@@ -51,7 +51,9 @@ export class ManifestStore {
   /** The manifest in force, verified and indexed once, then served from memory. */
   current(): TrustedManifest | null {
     if (this.cached !== undefined) return this.cached;
-    const row = this.db.prepare<[], { manifest: string; signature: string }>('SELECT manifest, signature FROM manifests ORDER BY version DESC LIMIT 1').get();
+    const row = this.db
+      .prepare<[], { manifest: string; signature: string }>('SELECT manifest, signature FROM manifests ORDER BY version DESC LIMIT 1')
+      .get();
     const key = this.key();
     // Re-verified on load: the database file is not a trusted channel. One that no longer verifies
     // (say, the till was re-enrolled with another program) counts as no manifest at all.
@@ -74,7 +76,9 @@ export class ManifestStore {
         params: { found: trusted.version, installed: newest.version },
       });
     }
-    const existing = this.db.prepare<[number], { manifest: string }>('SELECT manifest FROM manifests WHERE version = ?').get(trusted.version);
+    const existing = this.db
+      .prepare<[number], { manifest: string }>('SELECT manifest FROM manifests WHERE version = ?')
+      .get(trusted.version);
     if (existing) {
       if (existing.manifest === signed.manifest) {
         this.markSynced();

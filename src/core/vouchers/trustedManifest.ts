@@ -1,6 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { PosError } from '../../shared/api/errors';
-import { MANIFEST_SIGNING_CONTEXT, manifestSchema, signedManifestSchema, type Campaign, type Manifest } from '../../shared/voucher/manifest';
+import {
+  MANIFEST_SIGNING_CONTEXT,
+  manifestSchema,
+  signedManifestSchema,
+  type Campaign,
+  type Manifest,
+} from '../../shared/voucher/manifest';
 import { publicKeyFromBase64url, verify } from '../crypto/ed25519';
 
 /** A manifest whose signature has been checked, indexed for the scan path (no parsing per scan). */
@@ -24,7 +30,8 @@ export function manifestSigningInput(manifestJson: string): Buffer {
  */
 export function trustManifest(signed: unknown, rootKey: KeyObject): TrustedManifest {
   const envelope = signedManifestSchema.safeParse(signed);
-  if (!envelope.success) throw new PosError('manifest_invalid', `signed manifest envelope: ${envelope.error.issues[0]?.message ?? 'invalid'}`);
+  if (!envelope.success)
+    throw new PosError('manifest_invalid', `signed manifest envelope: ${envelope.error.issues[0]?.message ?? 'invalid'}`);
   const { manifest: text, signature } = envelope.data;
   if (!verify(rootKey, manifestSigningInput(text), Buffer.from(signature, 'base64url'))) {
     throw new PosError('manifest_bad_signature', 'manifest signature does not verify with the program key');
@@ -45,7 +52,8 @@ export function trustManifest(signed: unknown, rootKey: KeyObject): TrustedManif
 
 export function indexManifest(manifest: Manifest): TrustedManifest {
   const keys = new Map<number, { key: KeyObject; fromMs: number; untilMs: number }>();
-  for (const k of manifest.keys) keys.set(k.keyId, { key: publicKeyFromBase64url(k.publicKey), fromMs: Date.parse(k.validFrom), untilMs: Date.parse(k.validUntil) });
+  for (const k of manifest.keys)
+    keys.set(k.keyId, { key: publicKeyFromBase64url(k.publicKey), fromMs: Date.parse(k.validFrom), untilMs: Date.parse(k.validUntil) });
   const campaigns = new Map<number, Campaign & { fromMs: number; untilMs: number }>();
   for (const c of manifest.campaigns) campaigns.set(c.id, { ...c, fromMs: Date.parse(c.validFrom), untilMs: Date.parse(c.validUntil) });
   return {

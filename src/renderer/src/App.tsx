@@ -15,7 +15,12 @@ import { ManageScreen } from './screens/ManageScreen';
 import { SettlementScreen } from './screens/SettlementScreen';
 import { SetupScreen } from './screens/SetupScreen';
 
-type Phase = { kind: 'loading' } | { kind: 'fatal'; error: ApiError } | { kind: 'setup'; demo: boolean } | { kind: 'login' } | { kind: 'till'; user: User };
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'fatal'; error: ApiError }
+  | { kind: 'setup'; demo: boolean }
+  | { kind: 'login' }
+  | { kind: 'till'; user: User };
 type Tab = 'checkout' | 'history' | 'settlement' | 'manage' | 'diagnostics';
 
 /** The app shell: first-run setup, sign-in, then the till with its tabs and status bar. */
@@ -80,7 +85,19 @@ export function App() {
   );
 }
 
-function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase; shopName: string | null; onLocale: (l: Locale) => void; onLogin: (r: LoginResult) => void; onLogout: () => void }) {
+function Shell({
+  phase,
+  shopName,
+  onLocale,
+  onLogin,
+  onLogout,
+}: {
+  phase: Phase;
+  shopName: string | null;
+  onLocale: (l: Locale) => void;
+  onLogin: (r: LoginResult) => void;
+  onLogout: () => void;
+}) {
   const { t, locale } = useI18n();
   const [tab, setTab] = useState<Tab>('checkout');
   const user = phase.kind === 'till' ? phase.user : null;
@@ -115,7 +132,8 @@ function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase;
 
   let body;
   if (phase.kind === 'loading') body = <p className="muted">{t('common.loading')}</p>;
-  else if (phase.kind === 'setup') body = tab === 'diagnostics' ? <DiagnosticsScreen /> : <SetupScreen demo={phase.demo} onDone={onLogin} />;
+  else if (phase.kind === 'setup')
+    body = tab === 'diagnostics' ? <DiagnosticsScreen /> : <SetupScreen demo={phase.demo} onDone={onLogin} />;
   else if (phase.kind === 'login') body = tab === 'diagnostics' ? <DiagnosticsScreen /> : <LoginScreen onLogin={onLogin} />;
   else if (tab === 'history') body = <HistoryScreen shopName={shopName} />;
   else if (tab === 'manage') body = <ManageScreen />;
@@ -132,12 +150,23 @@ function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase;
         </div>
         <nav className="nav">
           {(phase.kind === 'login' || phase.kind === 'setup') && (
-            <button type="button" className={tab !== 'diagnostics' ? 'nav-item active' : 'nav-item'} onClick={() => setTab('checkout')} data-testid="tab-start">
+            <button
+              type="button"
+              className={tab !== 'diagnostics' ? 'nav-item active' : 'nav-item'}
+              onClick={() => setTab('checkout')}
+              data-testid="tab-start"
+            >
               {t(phase.kind === 'setup' ? 'nav.setup' : 'nav.login')}
             </button>
           )}
           {tabs.map(([id, key, fkey]) => (
-            <button key={id} type="button" className={tab === id ? 'nav-item active' : 'nav-item'} onClick={() => setTab(id)} data-testid={`tab-${id}`}>
+            <button
+              key={id}
+              type="button"
+              className={tab === id ? 'nav-item active' : 'nav-item'}
+              onClick={() => setTab(id)}
+              data-testid={`tab-${id}`}
+            >
               {t(key)}
               {fkey && <kbd>{fkey}</kbd>}
             </button>
@@ -150,7 +179,14 @@ function Shell({ phase, shopName, onLocale, onLogin, onLogout }: { phase: Phase;
         )}
         <div className="lang" role="group" aria-label={t('nav.language')}>
           {LOCALES.map((l) => (
-            <button key={l} type="button" className={l === locale ? 'active' : ''} aria-pressed={l === locale} onClick={() => onLocale(l)} data-testid={`lang-${l}`}>
+            <button
+              key={l}
+              type="button"
+              className={l === locale ? 'active' : ''}
+              aria-pressed={l === locale}
+              onClick={() => onLocale(l)}
+              data-testid={`lang-${l}`}
+            >
               {t(`lang.${l}`)}
             </button>
           ))}

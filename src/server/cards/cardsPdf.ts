@@ -34,7 +34,12 @@ const MARGIN = { x: (PAGE.w - COLS * CARD.w - (COLS - 1) * GAP.x) / 2, y: (PAGE.
  * Cut along the dashed lines.
  */
 export function renderCardsPdf(cards: CardData[], options: CardsOptions): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, info: { Title: '关爱券 Care vouchers', Producer: 'CareTill' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 0,
+    autoFirstPage: false,
+    info: { Title: '关爱券 Care vouchers', Producer: 'CareTill' },
+  });
   doc.registerFont('cjk', options.fonts.regular.file, options.fonts.regular.family);
   doc.registerFont('cjk-bold', options.fonts.bold.file, options.fonts.bold.family);
   const chunks: Buffer[] = [];
@@ -85,21 +90,36 @@ function drawCard(doc: PDFKit.PDFDocument, card: CardData, x: number, y: number,
   const tx = qx + qrSide + 2 * MM;
   const tw = x + CARD.w - tx - 3 * MM;
   let ty = y + 4 * MM;
-  doc.font('cjk-bold').fontSize(10).fillColor('#b91c1c').text(card.campaign.names.zh, tx, ty, { width: tw, height: 12 * MM, ellipsis: true });
+  doc
+    .font('cjk-bold')
+    .fontSize(10)
+    .fillColor('#b91c1c')
+    .text(card.campaign.names.zh, tx, ty, { width: tw, height: 12 * MM, ellipsis: true });
   ty = doc.y + 1.5 * MM;
   doc.font('cjk-bold').fontSize(20).fillColor('#000000').text(formatYuan(card.faceValueFen), tx, ty, { width: tw });
   ty = doc.y + 0.5 * MM;
   doc.font('cjk').fontSize(7.5).fillColor('#333333');
   doc.text(card.campaign.kind === 'fixed' ? '一次性使用，不找零' : '可多次使用，直至用完', tx, ty, { width: tw });
   doc.text(`有效期 ${date(card.validFrom)} 至 ${date(card.validUntil)}`, { width: tw });
-  doc.font('cjk-bold').fontSize(9).fillColor('#000000').text(`持券码 ${holderCode(card.holderTag)}`, { width: tw });
-  doc.font('cjk').fontSize(7).fillColor('#555555').text(card.campaign.funder.zh, { width: tw, height: 9 * MM, ellipsis: true });
+  doc
+    .font('cjk-bold')
+    .fontSize(9)
+    .fillColor('#000000')
+    .text(`持券码 ${holderCode(card.holderTag)}`, { width: tw });
+  doc
+    .font('cjk')
+    .fontSize(7)
+    .fillColor('#555555')
+    .text(card.campaign.funder.zh, { width: tw, height: 9 * MM, ellipsis: true });
 
   doc
     .font('cjk')
     .fontSize(7.5)
     .fillColor('#000000')
-    .text('在指定商店结账时出示此码即可使用。请妥善保管，勿折叠、勿外借。', x + 3 * MM, y + CARD.h - 7 * MM, { width: CARD.w - 6 * MM, align: 'center' });
+    .text('在指定商店结账时出示此码即可使用。请妥善保管，勿折叠、勿外借。', x + 3 * MM, y + CARD.h - 7 * MM, {
+      width: CARD.w - 6 * MM,
+      align: 'center',
+    });
 }
 
 function dateFormatter(timeZone: string): (unixSeconds: number) => string {

@@ -42,7 +42,17 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
 Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data). Private keys stay in DIR/keys (0600).
 DATABASE_URL=postgres://… keeps the program's data in PostgreSQL instead of DIR/program.sqlite3.`;
 
-const CSV_COLUMNS = ['voucher_id', 'campaign_id', 'kind', 'value_fen', 'valid_from', 'valid_until', 'holder_code', 'holder_tag', 'token'] as const;
+const CSV_COLUMNS = [
+  'voucher_id',
+  'campaign_id',
+  'kind',
+  'value_fen',
+  'valid_from',
+  'valid_until',
+  'holder_code',
+  'holder_tag',
+  'token',
+] as const;
 
 export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -113,14 +123,22 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         break;
       }
       case 'campaign list':
-        for (const c of await store.listCampaigns()) out(`${c.id}\t${c.kind}\t${c.validFrom} → ${c.validUntil}\t${c.names.zh} / ${c.names.en}`);
+        for (const c of await store.listCampaigns())
+          out(`${c.id}\t${c.kind}\t${c.validFrom} → ${c.validUntil}\t${c.names.zh} / ${c.names.en}`);
         break;
       case 'vouchers issue': {
         const outFile = need(values.out, '--out');
-        const valueFen = values['value-fen'] !== undefined ? int(values['value-fen'], '--value-fen') : parseYuan(need(values['value-yuan'], '--value-yuan or --value-fen') ?? '');
+        const valueFen =
+          values['value-fen'] !== undefined
+            ? int(values['value-fen'], '--value-fen')
+            : parseYuan(need(values['value-yuan'], '--value-yuan or --value-fen') ?? '');
         if (valueFen === null) throw new ProgramError('--value-yuan must be an amount like 50 or 12.50');
         const holderTags = values['holder-tags']
-          ? fs.readFileSync(values['holder-tags'], 'utf8').split(/\r?\n/).map((s) => s.trim().toLowerCase()).filter(Boolean)
+          ? fs
+              .readFileSync(values['holder-tags'], 'utf8')
+              .split(/\r?\n/)
+              .map((s) => s.trim().toLowerCase())
+              .filter(Boolean)
           : undefined;
         const vouchers = await program.issueVouchers({
           campaignId: int(need(values.campaign, '--campaign'), '--campaign'),
@@ -131,7 +149,17 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           ...(holderTags ? { holderTags } : {}),
           ...(values.key ? { keyId: int(values.key, '--key') } : {}),
         });
-        const rows = vouchers.map((v) => [v.voucherId, v.campaignId, v.kind, v.faceValueFen, new Date(v.validFrom * 1000).toISOString(), new Date(v.validUntil * 1000).toISOString(), holderCode(v.holderTag), v.holderTag, v.token]);
+        const rows = vouchers.map((v) => [
+          v.voucherId,
+          v.campaignId,
+          v.kind,
+          v.faceValueFen,
+          new Date(v.validFrom * 1000).toISOString(),
+          new Date(v.validUntil * 1000).toISOString(),
+          holderCode(v.holderTag),
+          v.holderTag,
+          v.token,
+        ]);
         fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
         // BOM: Excel, which many program offices use, then opens the file as UTF-8.
         fs.writeFileSync(outFile, stringifyCsv(rows, { header: true, columns: [...CSV_COLUMNS], bom: true }));
@@ -142,7 +170,9 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         const ids = sub === 'revoke' ? rest : [];
         if (ids.length === 0) throw new ProgramError('name at least one voucher id');
         const r = await program.revoke(ids, values.reason ?? null);
-        out(`revoked ${r.revoked.length}${r.already.length ? `, already revoked ${r.already.length}` : ''}${r.unknown.length ? `, unknown: ${r.unknown.join(' ')}` : ''}`);
+        out(
+          `revoked ${r.revoked.length}${r.already.length ? `, already revoked ${r.already.length}` : ''}${r.unknown.length ? `, unknown: ${r.unknown.join(' ')}` : ''}`,
+        );
         if (r.revoked.length) out('publish a manifest so tills learn of it: npm run program -- manifest publish');
         if (r.unknown.length) process.exitCode = 1;
         break;
@@ -167,7 +197,10 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         out(`merchant ${values.id} 「${values.name}」 added; give its till a code: npm run program -- enroll-code --merchant ${values.id}`);
         break;
       case 'merchants list':
-        for (const m of await store.sql.all<{ merchant_id: string; name: string }>('SELECT merchant_id, name FROM merchants ORDER BY merchant_id')) out(`${m.merchant_id}\t${m.name}`);
+        for (const m of await store.sql.all<{ merchant_id: string; name: string }>(
+          'SELECT merchant_id, name FROM merchants ORDER BY merchant_id',
+        ))
+          out(`${m.merchant_id}\t${m.name}`);
         break;
       case 'enroll-code': {
         const code = await createEnrollmentCode(store, need(values.merchant, '--merchant'), int(values.hours ?? '72', '--hours'));
@@ -176,7 +209,11 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       }
       case 'statements create': {
         const until = values.until ? date(values.until, '--until') : new Date();
-        const merchants = values.merchant ? [values.merchant] : (await store.sql.all<{ merchant_id: string }>('SELECT merchant_id FROM merchants ORDER BY merchant_id')).map((m) => m.merchant_id);
+        const merchants = values.merchant
+          ? [values.merchant]
+          : (await store.sql.all<{ merchant_id: string }>('SELECT merchant_id FROM merchants ORDER BY merchant_id')).map(
+              (m) => m.merchant_id,
+            );
         let made = 0;
         for (const m of merchants) {
           const st = await createStatement(store, m, until);
@@ -189,7 +226,10 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         break;
       }
       case 'statements list':
-        for (const st of await listStatements(store)) out(`${st.statement_id}\t${st.merchant_id}\t${st.status}\t${formatYuan(Number(st.total_fen))}\t${st.record_count} records${st.payout_reference ? `\tpaid ${st.payout_reference}` : ''}`);
+        for (const st of await listStatements(store))
+          out(
+            `${st.statement_id}\t${st.merchant_id}\t${st.status}\t${formatYuan(Number(st.total_fen))}\t${st.record_count} records${st.payout_reference ? `\tpaid ${st.payout_reference}` : ''}`,
+          );
         break;
       case 'statements approve':
         await approveStatement(store, need(rest[0], 'a statement id'));
@@ -231,7 +271,8 @@ async function cardData(store: ProgramStore, csvFile: string | undefined, campai
     const rows = parseCsv(fs.readFileSync(csvFile), { columns: true, bom: true, skip_empty_lines: true }) as Array<Record<string, string>>;
     return rows.map((r, i) => {
       const token = r.token;
-      if (!token || !r.value_fen || !r.campaign_id || !r.valid_from || !r.valid_until || !r.holder_tag) throw new ProgramError(`${csvFile} row ${i + 2}: missing columns (expected ${CSV_COLUMNS.join(',')})`);
+      if (!token || !r.value_fen || !r.campaign_id || !r.valid_from || !r.valid_until || !r.holder_tag)
+        throw new ProgramError(`${csvFile} row ${i + 2}: missing columns (expected ${CSV_COLUMNS.join(',')})`);
       return {
         token,
         faceValueFen: Number(r.value_fen),
@@ -245,7 +286,14 @@ async function cardData(store: ProgramStore, csvFile: string | undefined, campai
   const id = int(need(campaignId, '--in or --campaign'), '--campaign');
   return (await store.listVouchers({ campaignId: id }))
     .filter((v) => !v.revokedAt)
-    .map((v) => ({ token: v.token, faceValueFen: v.faceValueFen, validFrom: v.validFrom, validUntil: v.validUntil, holderTag: v.holderTag, campaign: campaignOf(v.campaignId) }));
+    .map((v) => ({
+      token: v.token,
+      faceValueFen: v.faceValueFen,
+      validFrom: v.validFrom,
+      validUntil: v.validUntil,
+      holderTag: v.holderTag,
+      campaign: campaignOf(v.campaignId),
+    }));
 }
 
 function need<T>(v: T | undefined, what: string): T {

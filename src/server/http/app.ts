@@ -2,7 +2,15 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { publicKeyFromBase64url, verify } from '../../core/crypto/ed25519';
-import { authorizeRequestSchema, batchRequestSchema, DEVICE_HEADER, enrollRequestSchema, requestSigningInput, SIGNATURE_HEADER, TIME_HEADER } from '../../shared/sync/protocol';
+import {
+  authorizeRequestSchema,
+  batchRequestSchema,
+  DEVICE_HEADER,
+  enrollRequestSchema,
+  requestSigningInput,
+  SIGNATURE_HEADER,
+  TIME_HEADER,
+} from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import { authorize, releaseAuthorization } from '../sync/authorize';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
@@ -57,7 +65,8 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof ServerError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err.statusCode === 413) return reply.code(413).send({ error: { code: 'bad_request', message: 'body too large' } });
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: { code: 'bad_request', message: err.message } });
+    if (err.statusCode && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ error: { code: 'bad_request', message: err.message } });
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
 
@@ -74,12 +83,26 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     const id = req.headers[DEVICE_HEADER];
     const ts = req.headers[TIME_HEADER];
     const sig = req.headers[SIGNATURE_HEADER];
-    if (typeof id !== 'string' || typeof ts !== 'string' || typeof sig !== 'string') throw new ServerError('unauthorized', 'signed request headers missing');
-    if (Math.abs(now().getTime() - Date.parse(ts)) > MAX_REQUEST_SKEW_MS || Number.isNaN(Date.parse(ts))) throw new ServerError('stale_request', 'request time too far from the server clock');
-    const row = await o.store.sql.get<{ public_key: string; active: number }>('SELECT public_key, active FROM devices WHERE device_id = ?', [id]);
+    if (typeof id !== 'string' || typeof ts !== 'string' || typeof sig !== 'string')
+      throw new ServerError('unauthorized', 'signed request headers missing');
+    if (Math.abs(now().getTime() - Date.parse(ts)) > MAX_REQUEST_SKEW_MS || Number.isNaN(Date.parse(ts)))
+      throw new ServerError('stale_request', 'request time too far from the server clock');
+    const row = await o.store.sql.get<{ public_key: string; active: number }>(
+      'SELECT public_key, active FROM devices WHERE device_id = ?',
+      [id],
+    );
     if (!row || row.active !== 1) throw new ServerError('unknown_device', 'this till is not enrolled');
-    const digest = crypto.createHash('sha256').update(req.rawBody ?? Buffer.alloc(0)).digest('hex');
-    if (!verify(publicKeyFromBase64url(row.public_key), Buffer.from(requestSigningInput(req.method, req.url, ts, digest)), Buffer.from(sig, 'base64url'))) {
+    const digest = crypto
+      .createHash('sha256')
+      .update(req.rawBody ?? Buffer.alloc(0))
+      .digest('hex');
+    if (
+      !verify(
+        publicKeyFromBase64url(row.public_key),
+        Buffer.from(requestSigningInput(req.method, req.url, ts, digest)),
+        Buffer.from(sig, 'base64url'),
+      )
+    ) {
       throw new ServerError('bad_request_signature', 'request signature does not verify');
     }
     return id;
@@ -106,14 +129,18 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
 
   app.post('/v1/authorize', async (req) => authorize(o.store, await device(req), parse(authorizeRequestSchema, req.body), now()));
 
-  app.post<{ Params: { id: string } }>('/v1/authorize/:id/release', async (req) => ({ released: await releaseAuthorization(o.store, await device(req), req.params.id) }));
+  app.post<{ Params: { id: string } }>('/v1/authorize/:id/release', async (req) => ({
+    released: await releaseAuthorization(o.store, await device(req), req.params.id),
+  }));
 
   app.post('/v1/batches', { bodyLimit: 16 * 1024 * 1024 }, async (req) => {
     const id = await device(req);
     return intakeBatch(o.store, id, parse(batchRequestSchema, req.body), now());
   });
 
-  app.get<{ Querystring: { cursor?: string } }>('/v1/status', async (req) => deviceStatus(o.store, await device(req), String(req.query.cursor ?? '')));
+  app.get<{ Querystring: { cursor?: string } }>('/v1/status', async (req) =>
+    deviceStatus(o.store, await device(req), String(req.query.cursor ?? '')),
+  );
 
   // Operator actions (the CLI does the same directly against the store).
   app.post<{ Body: { merchantId?: string; name?: string } }>('/v1/operator/merchants', async (req) => {
@@ -133,7 +160,14 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   });
   app.post<{ Body: { merchantId?: string; until?: string } }>('/v1/operator/statements', async (req) => {
     await operator(req);
-    return { statement: await createStatement(o.store, String(req.body?.merchantId ?? ''), new Date(req.body?.until ?? now().toISOString()), now()) };
+    return {
+      statement: await createStatement(
+        o.store,
+        String(req.body?.merchantId ?? ''),
+        new Date(req.body?.until ?? now().toISOString()),
+        now(),
+      ),
+    };
   });
   app.post<{ Params: { id: string } }>('/v1/operator/statements/:id/approve', async (req) => {
     await operator(req);

@@ -2,7 +2,15 @@ import crypto from 'node:crypto';
 import { generateKeyPair, rawPublicKey, sign } from '../../core/crypto/ed25519';
 import { manifestSigningInput } from '../../core/vouchers/trustedManifest';
 import { isNeverEligible } from '../../shared/domain/categories';
-import { campaignSchema, MANIFEST_FORMAT, manifestSchema, type Campaign, type IssuerKey, type Manifest, type SignedManifest } from '../../shared/voucher/manifest';
+import {
+  campaignSchema,
+  MANIFEST_FORMAT,
+  manifestSchema,
+  type Campaign,
+  type IssuerKey,
+  type Manifest,
+  type SignedManifest,
+} from '../../shared/voucher/manifest';
 import { encodePayload, encodeToken, signingInput, type VoucherFields, type VoucherKind } from '../../shared/voucher/token';
 import type { ProgramStore, VoucherRecord } from '../store/programStore';
 import { issuerKeyName, ROOT_KEY, type KeyFiles } from './keyFiles';
@@ -35,7 +43,12 @@ export class Program {
     private readonly keys: KeyFiles,
   ) {}
 
-  async init(programId: string, nameZh: string, nameEn: string, now = new Date()): Promise<{ rootPublicKey: string; issuerKey: IssuerKey }> {
+  async init(
+    programId: string,
+    nameZh: string,
+    nameEn: string,
+    now = new Date(),
+  ): Promise<{ rootPublicKey: string; issuerKey: IssuerKey }> {
     if (await this.store.getProgram()) throw new ProgramError('this program is already set up');
     const root = generateKeyPair();
     this.keys.write(ROOT_KEY, root.privateKey);
@@ -85,14 +98,18 @@ export class Program {
     const campaign = await this.store.getCampaign(o.campaignId);
     if (!campaign) throw new ProgramError(`no campaign ${o.campaignId}`);
     if (!Number.isInteger(o.count) || o.count < 1 || o.count > 100_000) throw new ProgramError('count must be 1 to 100000');
-    if (!Number.isInteger(o.faceValueFen) || o.faceValueFen < 1 || o.faceValueFen > 0xffffffff) throw new ProgramError('value must be a positive whole number of fen');
-    if (o.holderTags && o.holderTags.length !== o.count) throw new ProgramError(`${o.holderTags.length} holder tags given for ${o.count} vouchers`);
-    for (const t of o.holderTags ?? []) if (!/^[0-9a-f]{10}$/.test(t)) throw new ProgramError(`holder tag ${JSON.stringify(t)} is not 10 hex digits`);
+    if (!Number.isInteger(o.faceValueFen) || o.faceValueFen < 1 || o.faceValueFen > 0xffffffff)
+      throw new ProgramError('value must be a positive whole number of fen');
+    if (o.holderTags && o.holderTags.length !== o.count)
+      throw new ProgramError(`${o.holderTags.length} holder tags given for ${o.count} vouchers`);
+    for (const t of o.holderTags ?? [])
+      if (!/^[0-9a-f]{10}$/.test(t)) throw new ProgramError(`holder tag ${JSON.stringify(t)} is not 10 hex digits`);
     const now = o.now ?? new Date();
     const from = o.validFrom ?? new Date(campaign.validFrom);
     const until = o.validUntil ?? new Date(campaign.validUntil);
     if (until <= from) throw new ProgramError('valid-until must be after valid-from');
-    if (from < new Date(campaign.validFrom) || until > new Date(campaign.validUntil)) throw new ProgramError('voucher validity must lie within the campaign window');
+    if (from < new Date(campaign.validFrom) || until > new Date(campaign.validUntil))
+      throw new ProgramError('voucher validity must lie within the campaign window');
     const key = await this.pickKey(o.keyId, now, until);
     const privateKey = this.keys.read(issuerKeyName(key.keyId));
     const issuedAt = now.toISOString();
@@ -116,7 +133,11 @@ export class Program {
     return records;
   }
 
-  async revoke(voucherIds: string[], reason: string | null, now = new Date()): Promise<{ revoked: string[]; unknown: string[]; already: string[] }> {
+  async revoke(
+    voucherIds: string[],
+    reason: string | null,
+    now = new Date(),
+  ): Promise<{ revoked: string[]; unknown: string[]; already: string[] }> {
     const ids = [...new Set(voucherIds.map((s) => s.trim().toLowerCase()))];
     const revoked = await this.store.revokeVouchers(ids, now.toISOString(), reason);
     const unknown: string[] = [];

@@ -20,7 +20,8 @@ export async function openPostgresDriver(url: string, migrations: readonly Diale
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
     const row = (await client.query<{ version: number }>('SELECT version FROM schema_version')).rows[0];
     const current = row?.version ?? 0;
-    if (current > migrations.length) throw new Error(`program database has schema ${current}, newer than this build (${migrations.length})`);
+    if (current > migrations.length)
+      throw new Error(`program database has schema ${current}, newer than this build (${migrations.length})`);
     for (let v = current; v < migrations.length; v++) await client.query(migrations[v]!.postgres);
     if (!row) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [migrations.length]);
     else await client.query('UPDATE schema_version SET version = $1', [migrations.length]);

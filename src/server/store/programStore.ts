@@ -78,20 +78,37 @@ export class ProgramStore {
   constructor(readonly sql: SqlDriver) {}
 
   async getProgram(): Promise<ProgramInfo | null> {
-    const r = await this.sql.get<{ program_id: string; name_zh: string; name_en: string; root_public_key: string; created_at: string }>('SELECT * FROM program');
-    return r ? { programId: r.program_id, nameZh: r.name_zh, nameEn: r.name_en, rootPublicKey: r.root_public_key, createdAt: r.created_at } : null;
+    const r = await this.sql.get<{ program_id: string; name_zh: string; name_en: string; root_public_key: string; created_at: string }>(
+      'SELECT * FROM program',
+    );
+    return r
+      ? { programId: r.program_id, nameZh: r.name_zh, nameEn: r.name_en, rootPublicKey: r.root_public_key, createdAt: r.created_at }
+      : null;
   }
 
   async initProgram(p: ProgramInfo): Promise<void> {
-    await this.sql.run('INSERT INTO program (id, program_id, name_zh, name_en, root_public_key, created_at) VALUES (1, ?, ?, ?, ?, ?)', [p.programId, p.nameZh, p.nameEn, p.rootPublicKey, p.createdAt]);
+    await this.sql.run('INSERT INTO program (id, program_id, name_zh, name_en, root_public_key, created_at) VALUES (1, ?, ?, ?, ?, ?)', [
+      p.programId,
+      p.nameZh,
+      p.nameEn,
+      p.rootPublicKey,
+      p.createdAt,
+    ]);
   }
 
   async addIssuerKey(k: IssuerKey): Promise<void> {
-    await this.sql.run('INSERT INTO issuer_keys (key_id, public_key, valid_from, valid_until) VALUES (?, ?, ?, ?)', [k.keyId, k.publicKey, k.validFrom, k.validUntil]);
+    await this.sql.run('INSERT INTO issuer_keys (key_id, public_key, valid_from, valid_until) VALUES (?, ?, ?, ?)', [
+      k.keyId,
+      k.publicKey,
+      k.validFrom,
+      k.validUntil,
+    ]);
   }
 
   async listIssuerKeys(): Promise<IssuerKey[]> {
-    const rows = await this.sql.all<{ key_id: number; public_key: string; valid_from: string; valid_until: string }>('SELECT * FROM issuer_keys ORDER BY key_id');
+    const rows = await this.sql.all<{ key_id: number; public_key: string; valid_from: string; valid_until: string }>(
+      'SELECT * FROM issuer_keys ORDER BY key_id',
+    );
     return rows.map((r) => ({ keyId: r.key_id, publicKey: r.public_key, validFrom: r.valid_from, validUntil: r.valid_until }));
   }
 
@@ -106,7 +123,9 @@ export class ProgramStore {
   }
 
   async listCampaigns(): Promise<Campaign[]> {
-    return (await this.sql.all<{ body: string }>('SELECT body FROM campaigns ORDER BY id')).map((r) => campaignSchema.parse(JSON.parse(r.body)));
+    return (await this.sql.all<{ body: string }>('SELECT body FROM campaigns ORDER BY id')).map((r) =>
+      campaignSchema.parse(JSON.parse(r.body)),
+    );
   }
 
   /** All or nothing. */
@@ -116,7 +135,20 @@ export class ProgramStore {
         await t.run(
           `INSERT INTO vouchers (voucher_id, campaign_id, kind, face_value_fen, valid_from, valid_until, holder_tag, key_id, token, issued_at, revoked_at, revoke_reason)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [v.voucherId, v.campaignId, v.kind, v.faceValueFen, v.validFrom, v.validUntil, v.holderTag, v.keyId, v.token, v.issuedAt, v.revokedAt, v.revokeReason],
+          [
+            v.voucherId,
+            v.campaignId,
+            v.kind,
+            v.faceValueFen,
+            v.validFrom,
+            v.validUntil,
+            v.holderTag,
+            v.keyId,
+            v.token,
+            v.issuedAt,
+            v.revokedAt,
+            v.revokeReason,
+          ],
         );
       }
     });
@@ -131,7 +163,9 @@ export class ProgramStore {
     const rows =
       filter.campaignId === undefined
         ? await this.sql.all<VoucherRow>('SELECT * FROM vouchers ORDER BY issued_at, voucher_id')
-        : await this.sql.all<VoucherRow>('SELECT * FROM vouchers WHERE campaign_id = ? ORDER BY issued_at, voucher_id', [filter.campaignId]);
+        : await this.sql.all<VoucherRow>('SELECT * FROM vouchers WHERE campaign_id = ? ORDER BY issued_at, voucher_id', [
+            filter.campaignId,
+          ]);
     return rows.map(toVoucherRecord);
   }
 
@@ -139,23 +173,46 @@ export class ProgramStore {
   async revokeVouchers(ids: string[], at: string, reason: string | null): Promise<string[]> {
     return this.sql.tx(async (t) => {
       const done: string[] = [];
-      for (const id of ids) if ((await t.run('UPDATE vouchers SET revoked_at = ?, revoke_reason = ? WHERE voucher_id = ? AND revoked_at IS NULL', [at, reason, id])).changes === 1) done.push(id);
+      for (const id of ids)
+        if (
+          (
+            await t.run('UPDATE vouchers SET revoked_at = ?, revoke_reason = ? WHERE voucher_id = ? AND revoked_at IS NULL', [
+              at,
+              reason,
+              id,
+            ])
+          ).changes === 1
+        )
+          done.push(id);
       return done;
     });
   }
 
   async listRevocations(): Promise<Revocation[]> {
-    const rows = await this.sql.all<{ voucher_id: string; revoked_at: string; revoke_reason: string | null }>('SELECT voucher_id, revoked_at, revoke_reason FROM vouchers WHERE revoked_at IS NOT NULL ORDER BY voucher_id');
-    return rows.map((r) => (r.revoke_reason ? { voucherId: r.voucher_id, revokedAt: r.revoked_at, reason: r.revoke_reason } : { voucherId: r.voucher_id, revokedAt: r.revoked_at }));
+    const rows = await this.sql.all<{ voucher_id: string; revoked_at: string; revoke_reason: string | null }>(
+      'SELECT voucher_id, revoked_at, revoke_reason FROM vouchers WHERE revoked_at IS NOT NULL ORDER BY voucher_id',
+    );
+    return rows.map((r) =>
+      r.revoke_reason
+        ? { voucherId: r.voucher_id, revokedAt: r.revoked_at, reason: r.revoke_reason }
+        : { voucherId: r.voucher_id, revokedAt: r.revoked_at },
+    );
   }
 
   async latestManifest(): Promise<PublishedManifest | null> {
-    const r = await this.sql.get<{ version: number; manifest: string; signature: string; published_at: string }>('SELECT * FROM manifests ORDER BY version DESC LIMIT 1');
+    const r = await this.sql.get<{ version: number; manifest: string; signature: string; published_at: string }>(
+      'SELECT * FROM manifests ORDER BY version DESC LIMIT 1',
+    );
     return r ? { version: r.version, manifest: r.manifest, signature: r.signature, publishedAt: r.published_at } : null;
   }
 
   async saveManifest(m: PublishedManifest): Promise<void> {
-    await this.sql.run('INSERT INTO manifests (version, manifest, signature, published_at) VALUES (?, ?, ?, ?)', [m.version, m.manifest, m.signature, m.publishedAt]);
+    await this.sql.run('INSERT INTO manifests (version, manifest, signature, published_at) VALUES (?, ?, ?, ?)', [
+      m.version,
+      m.manifest,
+      m.signature,
+      m.publishedAt,
+    ]);
   }
 
   close(): Promise<void> {
@@ -165,6 +222,9 @@ export class ProgramStore {
 
 /** The store for a program home: DATABASE_URL (postgres://…) when given, else SQLite in the home. */
 export async function openProgramStore(home: string, databaseUrl: string | undefined = process.env.DATABASE_URL): Promise<ProgramStore> {
-  const driver = databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl) ? await openPostgresDriver(databaseUrl, PROGRAM_MIGRATIONS) : await openSqliteDriver(path.join(home, 'program.sqlite3'), PROGRAM_MIGRATIONS);
+  const driver =
+    databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)
+      ? await openPostgresDriver(databaseUrl, PROGRAM_MIGRATIONS)
+      : await openSqliteDriver(path.join(home, 'program.sqlite3'), PROGRAM_MIGRATIONS);
   return new ProgramStore(driver);
 }

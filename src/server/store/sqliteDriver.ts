@@ -14,7 +14,8 @@ export async function openSqliteDriver(file: string, migrations: readonly Dialec
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) throw new Error(`program database ${file} has schema ${current}, newer than this build (${migrations.length})`);
+  if (current > migrations.length)
+    throw new Error(`program database ${file} has schema ${current}, newer than this build (${migrations.length})`);
   db.transaction(() => {
     for (let v = current; v < migrations.length; v++) {
       db.exec(migrations[v]!.sqlite);

@@ -13,30 +13,50 @@ export const RESERVATION_MS = 48 * 3_600_000;
  * voucher cannot be overspent across shops and a fixed voucher cannot be used twice. Idempotent on
  * the key: the same request again gets the same answer, approved or declined.
  */
-export async function authorize(store: ProgramStore, deviceId: string, req: AuthorizeRequest, now = new Date()): Promise<AuthorizeResponse> {
+export async function authorize(
+  store: ProgramStore,
+  deviceId: string,
+  req: AuthorizeRequest,
+  now = new Date(),
+): Promise<AuthorizeResponse> {
   return store.sql.tx(async (t) => {
-    const prior = await t.get<{ authorization_id: string; device_id: string; status: string; reason: RejectReason | null; amount_fen: number }>('SELECT * FROM authorizations WHERE idem_key = ?', [req.idempotencyKey]);
+    const prior = await t.get<{
+      authorization_id: string;
+      device_id: string;
+      status: string;
+      reason: RejectReason | null;
+      amount_fen: number;
+    }>('SELECT * FROM authorizations WHERE idem_key = ?', [req.idempotencyKey]);
     if (prior && prior.device_id === deviceId) {
-      return prior.status === 'declined' ? { status: 'declined', reason: prior.reason ?? 'unknown_voucher' } : { status: 'approved', authorizationId: prior.authorization_id, approvedFen: Number(prior.amount_fen) };
+      return prior.status === 'declined'
+        ? { status: 'declined', reason: prior.reason ?? 'unknown_voucher' }
+        : { status: 'approved', authorizationId: prior.authorization_id, approvedFen: Number(prior.amount_fen) };
     }
     // A request that arrives late, after the till already recorded this sale (offline) and
     // uploaded it: the sale has consumed what it asks for, so it must not hold anything now.
     const saleId = req.idempotencyKey.slice(0, Math.max(0, req.idempotencyKey.lastIndexOf(':')));
-    const recorded = await t.get('SELECT 1 AS x FROM records WHERE device_id = ? AND sale_id = ? AND voucher_id = ?', [deviceId, saleId, req.voucherId]);
+    const recorded = await t.get('SELECT 1 AS x FROM records WHERE device_id = ? AND sale_id = ? AND voucher_id = ?', [
+      deviceId,
+      saleId,
+      req.voucherId,
+    ]);
     const reason = recorded ? null : await judgeNow(t, deviceId, saleId, req, now);
     const id = crypto.randomUUID();
     const nowIso = now.toISOString();
-    await t.run('INSERT INTO authorizations (authorization_id, idem_key, device_id, voucher_id, amount_fen, status, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      id,
-      prior ? `${req.idempotencyKey}#${deviceId}` : req.idempotencyKey,
-      deviceId,
-      req.voucherId,
-      req.amountFen,
-      reason ? 'declined' : recorded ? 'captured' : 'reserved',
-      reason,
-      nowIso,
-      new Date(now.getTime() + RESERVATION_MS).toISOString(),
-    ]);
+    await t.run(
+      'INSERT INTO authorizations (authorization_id, idem_key, device_id, voucher_id, amount_fen, status, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        prior ? `${req.idempotencyKey}#${deviceId}` : req.idempotencyKey,
+        deviceId,
+        req.voucherId,
+        req.amountFen,
+        reason ? 'declined' : recorded ? 'captured' : 'reserved',
+        reason,
+        nowIso,
+        new Date(now.getTime() + RESERVATION_MS).toISOString(),
+      ],
+    );
     return reason ? { status: 'declined', reason } : { status: 'approved', authorizationId: id, approvedFen: req.amountFen };
   });
 }
@@ -50,14 +70,32 @@ async function judgeNow(t: SqlDriver, deviceId: string, saleId: string, req: Aut
   const device = await t.get<{ merchant_id: string }>('SELECT merchant_id FROM devices WHERE device_id = ?', [deviceId]);
   if (!v || !device) return 'unknown_voucher';
   const probe: JournalRecord = {
-    seq: 0, id: '', deviceId, type: 'redeem', time: now.toISOString(), cashierId: 0, saleId,
-    voucherId: req.voucherId, campaignId: req.campaignId, kind: v.kind, amountFen: req.amountFen, forfeitedFen: 0,
-    categories: {}, otherTenderFen: 0, authorization: 'offline', reverses: null, prevHash: '', hash: '',
+    seq: 0,
+    id: '',
+    deviceId,
+    type: 'redeem',
+    time: now.toISOString(),
+    cashierId: 0,
+    saleId,
+    voucherId: req.voucherId,
+    campaignId: req.campaignId,
+    kind: v.kind,
+    amountFen: req.amountFen,
+    forfeitedFen: 0,
+    categories: {},
+    otherTenderFen: 0,
+    authorization: 'offline',
+    reverses: null,
+    prevHash: '',
+    hash: '',
   };
   return judgeRedeem(await loadContext(t, [probe], deviceId), probe, device.merchant_id);
 }
 
 export async function releaseAuthorization(store: ProgramStore, deviceId: string, authorizationId: string): Promise<boolean> {
-  const r = await store.sql.run("UPDATE authorizations SET status = 'released' WHERE authorization_id = ? AND device_id = ? AND status = 'reserved'", [authorizationId, deviceId]);
+  const r = await store.sql.run(
+    "UPDATE authorizations SET status = 'released' WHERE authorization_id = ? AND device_id = ? AND status = 'reserved'",
+    [authorizationId, deviceId],
+  );
   return r.changes === 1;
 }

@@ -11,7 +11,11 @@ export function normalizeCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
-export const hashCode = (code: string): string => crypto.createHash('sha256').update(`caretill-enroll/1:${normalizeCode(code)}`).digest('hex');
+export const hashCode = (code: string): string =>
+  crypto
+    .createHash('sha256')
+    .update(`caretill-enroll/1:${normalizeCode(code)}`)
+    .digest('hex');
 
 export async function createMerchant(store: ProgramStore, merchantId: string, name: string, now = new Date()): Promise<void> {
   await store.sql.run('INSERT INTO merchants (merchant_id, name, created_at) VALUES (?, ?, ?)', [merchantId, name, now.toISOString()]);
@@ -29,7 +33,12 @@ export async function createEnrollmentCode(store: ProgramStore, merchantId: stri
     n >>= 5n;
   }
   const pretty = `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
-  await store.sql.run('INSERT INTO enrollment_codes (code_hash, merchant_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashCode(pretty), merchantId, now.toISOString(), new Date(now.getTime() + ttlHours * 3_600_000).toISOString()]);
+  await store.sql.run('INSERT INTO enrollment_codes (code_hash, merchant_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+    hashCode(pretty),
+    merchantId,
+    now.toISOString(),
+    new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
+  ]);
   return pretty;
 }
 
@@ -39,21 +48,24 @@ export async function enroll(store: ProgramStore, req: EnrollRequest, now = new 
   const manifest = await store.latestManifest();
   if (!program || !manifest) throw new ServerError('no_manifest', 'the program has not published a manifest yet');
   return store.sql.tx(async (t) => {
-    const row = await t.get<{ merchant_id: string; expires_at: string; used_at: string | null }>(`SELECT merchant_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?${t.forUpdate}`, [hashCode(req.code)]);
+    const row = await t.get<{ merchant_id: string; expires_at: string; used_at: string | null }>(
+      `SELECT merchant_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?${t.forUpdate}`,
+      [hashCode(req.code)],
+    );
     if (!row) throw new ServerError('enroll_code_unknown', 'unknown enrollment code');
     if (row.used_at) throw new ServerError('enroll_code_used', 'this enrollment code has been used');
     if (row.expires_at < now.toISOString()) throw new ServerError('enroll_code_expired', 'this enrollment code has expired');
     const existing = await t.get('SELECT 1 AS x FROM devices WHERE device_id = ?', [req.deviceId]);
     if (existing) throw new ServerError('device_exists', 'this till is enrolled already');
-    await t.run('INSERT INTO devices (device_id, merchant_id, public_key, name, enrolled_at, head_seq, head_hash, active) VALUES (?, ?, ?, ?, ?, 0, ?, 1)', [
-      req.deviceId,
-      row.merchant_id,
-      req.publicKey,
-      req.name,
+    await t.run(
+      'INSERT INTO devices (device_id, merchant_id, public_key, name, enrolled_at, head_seq, head_hash, active) VALUES (?, ?, ?, ?, ?, 0, ?, 1)',
+      [req.deviceId, row.merchant_id, req.publicKey, req.name, now.toISOString(), GENESIS_HASH],
+    );
+    await t.run('UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [
       now.toISOString(),
-      GENESIS_HASH,
+      req.deviceId,
+      hashCode(req.code),
     ]);
-    await t.run('UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [now.toISOString(), req.deviceId, hashCode(req.code)]);
     const merchant = await t.get<{ name: string }>('SELECT name FROM merchants WHERE merchant_id = ?', [row.merchant_id]);
     return {
       deviceId: req.deviceId,

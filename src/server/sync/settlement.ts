@@ -17,7 +17,12 @@ export interface StatementRow {
 }
 
 /** A draft statement of a merchant's accepted, not yet settled records up to `until`; null when there are none. */
-export async function createStatement(store: ProgramStore, merchantId: string, until: Date, now = new Date()): Promise<StatementRow | null> {
+export async function createStatement(
+  store: ProgramStore,
+  merchantId: string,
+  until: Date,
+  now = new Date(),
+): Promise<StatementRow | null> {
   return store.sql.tx(async (t) => {
     const sums = await t.get<{ total: number | null; n: number }>(
       "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS total, count(*) AS n FROM records WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?",
@@ -26,19 +31,31 @@ export async function createStatement(store: ProgramStore, merchantId: string, u
     if (!sums || Number(sums.n) === 0) return null;
     const id = `ST-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
     const nowIso = now.toISOString();
-    await t.run('INSERT INTO statements (statement_id, merchant_id, period_until, status, total_fen, record_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [id, merchantId, until.toISOString(), 'draft', Number(sums.total ?? 0), Number(sums.n), nowIso, nowIso]);
-    await t.run("UPDATE records SET statement_id = ?, updated_at = ? WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?", [id, nowIso, merchantId, until.toISOString()]);
+    await t.run(
+      'INSERT INTO statements (statement_id, merchant_id, period_until, status, total_fen, record_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, merchantId, until.toISOString(), 'draft', Number(sums.total ?? 0), Number(sums.n), nowIso, nowIso],
+    );
+    await t.run(
+      "UPDATE records SET statement_id = ?, updated_at = ? WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?",
+      [id, nowIso, merchantId, until.toISOString()],
+    );
     return (await t.get<StatementRow>('SELECT * FROM statements WHERE statement_id = ?', [id]))!;
   });
 }
 
 export async function approveStatement(store: ProgramStore, id: string, now = new Date()): Promise<void> {
-  const r = await store.sql.run("UPDATE statements SET status = 'approved', approved_at = ?, updated_at = ? WHERE statement_id = ? AND status = 'draft'", [now.toISOString(), now.toISOString(), id]);
+  const r = await store.sql.run(
+    "UPDATE statements SET status = 'approved', approved_at = ?, updated_at = ? WHERE statement_id = ? AND status = 'draft'",
+    [now.toISOString(), now.toISOString(), id],
+  );
   if (r.changes !== 1) throw new ServerError('wrong_state', `statement ${id} is not a draft`);
 }
 
 export async function payStatement(store: ProgramStore, id: string, reference: string, now = new Date()): Promise<void> {
-  const r = await store.sql.run("UPDATE statements SET status = 'paid', paid_at = ?, payout_reference = ?, updated_at = ? WHERE statement_id = ? AND status = 'approved'", [now.toISOString(), reference, now.toISOString(), id]);
+  const r = await store.sql.run(
+    "UPDATE statements SET status = 'paid', paid_at = ?, payout_reference = ?, updated_at = ? WHERE statement_id = ? AND status = 'approved'",
+    [now.toISOString(), reference, now.toISOString(), id],
+  );
   if (r.changes !== 1) throw new ServerError('wrong_state', `statement ${id} is not approved`);
 }
 
@@ -52,7 +69,13 @@ export async function listStatements(store: ProgramStore, merchantId?: string): 
 export async function deviceStatus(store: ProgramStore, deviceId: string, cursor: string): Promise<StatusResponse> {
   const device = await store.sql.get<{ merchant_id: string }>('SELECT merchant_id FROM devices WHERE device_id = ?', [deviceId]);
   if (!device) throw new ServerError('unknown_device', 'this till is not enrolled');
-  const records = await store.sql.all<{ record_id: string; status: 'accepted' | 'rejected'; reason: StatusResponse['records'][number]['reason']; statement_id: string | null; updated_at: string }>(
+  const records = await store.sql.all<{
+    record_id: string;
+    status: 'accepted' | 'rejected';
+    reason: StatusResponse['records'][number]['reason'];
+    statement_id: string | null;
+    updated_at: string;
+  }>(
     'SELECT record_id, status, reason, statement_id, updated_at FROM records WHERE device_id = ? AND updated_at > ? ORDER BY updated_at LIMIT 20000',
     [deviceId, cursor],
   );

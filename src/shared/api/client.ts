@@ -16,7 +16,6 @@ export type PosApi = {
  */
 export type Transport = (method: MethodName, args: unknown, session: string | undefined) => Promise<unknown>;
 
-
 /**
  * Builds a PosApi over any transport. The answer is validated against the contract's output
  * schema, so a host that misbehaves (or a proxy that mangles a reply) surfaces as a clear

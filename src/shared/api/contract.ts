@@ -82,10 +82,18 @@ export const posApiContract = {
   getSetupState: { input: noArgs, output: setupStateSchema, access: 'public' },
   setupShop: { input: setupInputSchema, output: loginResultSchema, access: 'public' },
   listUsers: { input: noArgs, output: z.array(userSchema), access: 'public' },
-  login: { input: z.object({ userId: z.number().int().positive(), pin: z.string().max(16) }).strict(), output: loginResultSchema, access: 'public' },
+  login: {
+    input: z.object({ userId: z.number().int().positive(), pin: z.string().max(16) }).strict(),
+    output: loginResultSchema,
+    access: 'public',
+  },
   whoAmI: { input: noArgs, output: userSchema.nullable(), access: 'public' },
   logout: { input: noArgs, output: ok, access: 'cashier' },
-  createUser: { input: z.object({ name: z.string().trim().min(1).max(40), role: roleSchema, pin: pinSchema }).strict(), output: userSchema, access: 'owner' },
+  createUser: {
+    input: z.object({ name: z.string().trim().min(1).max(40), role: roleSchema, pin: pinSchema }).strict(),
+    output: userSchema,
+    access: 'owner',
+  },
 
   // catalogue
   lookupBarcode: { input: z.object({ code: z.string().max(64) }).strict(), output: itemSchema, access: 'cashier' },
@@ -96,23 +104,49 @@ export const posApiContract = {
   // checkout
   quoteSale: { input: saleInputSchema.strict(), output: quoteSchema, access: 'cashier' },
   commitSale: { input: commitInputSchema.strict(), output: completedSaleSchema, access: 'cashier' },
-  voidSale: { input: z.object({ saleId: z.string().max(64), ownerPin: z.string().max(16).optional() }).strict(), output: completedSaleSchema, access: 'cashier' },
+  voidSale: {
+    input: z.object({ saleId: z.string().max(64), ownerPin: z.string().max(16).optional() }).strict(),
+    output: completedSaleSchema,
+    access: 'cashier',
+  },
   listSalesToday: { input: noArgs, output: z.array(saleSummarySchema), access: 'cashier' },
   getSale: { input: z.object({ saleId: z.string().max(64) }).strict(), output: completedSaleSchema, access: 'cashier' },
   verifyJournal: { input: noArgs, output: journalCheckSchema, access: 'owner' },
 
   // receipts and the printer
-  getReceipt: { input: z.object({ saleId: z.string().max(64), copy: z.enum(['beneficiary', 'shop']).default('beneficiary') }).strict(), output: receiptPreviewSchema, access: 'cashier' },
-  printReceipt: { input: z.object({ saleId: z.string().max(64), copy: z.enum(['beneficiary', 'shop', 'both']).default('beneficiary') }).strict(), output: z.object({ jobs: z.array(z.number().int()) }), access: 'cashier' },
+  getReceipt: {
+    input: z.object({ saleId: z.string().max(64), copy: z.enum(['beneficiary', 'shop']).default('beneficiary') }).strict(),
+    output: receiptPreviewSchema,
+    access: 'cashier',
+  },
+  printReceipt: {
+    input: z.object({ saleId: z.string().max(64), copy: z.enum(['beneficiary', 'shop', 'both']).default('beneficiary') }).strict(),
+    output: z.object({ jobs: z.array(z.number().int()) }),
+    access: 'cashier',
+  },
   getPrinter: { input: noArgs, output: z.object({ settings: printerSettingsSchema, state: printerStateSchema }), access: 'cashier' },
-  savePrinter: { input: printerSettingsSchema, output: z.object({ settings: printerSettingsSchema, state: printerStateSchema }), access: 'owner' },
+  savePrinter: {
+    input: printerSettingsSchema,
+    output: z.object({ settings: printerSettingsSchema, state: printerStateSchema }),
+    access: 'owner',
+  },
   printTest: { input: noArgs, output: z.object({ jobs: z.array(z.number().int()) }), access: 'owner' },
   listPrintJobs: { input: noArgs, output: z.array(printJobSchema), access: 'cashier' },
   retryPrinting: { input: noArgs, output: printerStateSchema, access: 'cashier' },
   cancelPrintJob: { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printerStateSchema, access: 'owner' },
 
   // the program: enrollment, sync, settlement
-  enroll: { input: z.object({ serverUrl: z.url({ protocol: /^https?$/ }).max(200), code: z.string().trim().min(4).max(40), name: z.string().trim().max(60).default('') }).strict(), output: syncStateSchema, access: 'owner' },
+  enroll: {
+    input: z
+      .object({
+        serverUrl: z.url({ protocol: /^https?$/ }).max(200),
+        code: z.string().trim().min(4).max(40),
+        name: z.string().trim().max(60).default(''),
+      })
+      .strict(),
+    output: syncStateSchema,
+    access: 'owner',
+  },
   getSync: { input: noArgs, output: syncStateSchema, access: 'cashier' },
   syncNow: { input: noArgs, output: syncStateSchema, access: 'cashier' },
   getSettlement: { input: noArgs, output: settlementSchema, access: 'owner' },

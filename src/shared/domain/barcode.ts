@@ -4,8 +4,7 @@
  * either output finds the same item.
  */
 export type BarcodeCheck =
-  | { ok: true; code: string; kind: 'ean13' | 'ean8' | 'upca' | 'internal' }
-  | { ok: false; reason: 'check_digit' | 'format' };
+  { ok: true; code: string; kind: 'ean13' | 'ean8' | 'upca' | 'internal' } | { ok: false; reason: 'check_digit' | 'format' };
 
 /** GS1 mod-10 check over all digits but the last. */
 export function gs1CheckDigit(digits: string): number {

@@ -20,7 +20,10 @@ export function formatYuan(fen: number): string {
 
 /** "50", "50.5", "50.05", "￥1,200.00" → fen; null when it is not an amount with at most 2 decimals. */
 export function parseYuan(text: string): number | null {
-  const t = text.trim().replace(/^[￥¥]/, '').replace(/,/g, '');
+  const t = text
+    .trim()
+    .replace(/^[￥¥]/, '')
+    .replace(/,/g, '');
   const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(t);
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));

@@ -94,7 +94,8 @@ export const en: Record<MessageKey, string> = {
   'checkout.quickKeys': 'Quick keys',
   'checkout.confirm': 'Confirm (Enter)',
   'checkout.keys': 'Enter confirm · Esc cancel sale · F2 type code · F3 find item · F4 void last sale · F8 today · F9 camera',
-  'checkout.imeWarning': 'A Chinese input method is swallowing the scanner’s keys. Switch the input method to English (Shift or Ctrl+Space) and scan again.',
+  'checkout.imeWarning':
+    'A Chinese input method is swallowing the scanner’s keys. Switch the input method to English (Shift or Ctrl+Space) and scan again.',
   'checkout.newSale': 'Next customer (Enter)',
   'checkout.voidLast': 'Void this sale (F4)',
   'checkout.voidLastShort': 'Void last sale {no} (F4)',
@@ -204,7 +205,8 @@ export const en: Record<MessageKey, string> = {
   'status.printQueue': '{count} receipts waiting',
   'print.done': 'Receipt printed.',
   'print.none': 'Not printed yet.',
-  'print.notConfigured': 'No receipt printer is set up: show the customer the receipt on screen. The owner can set up a printer under Shop settings.',
+  'print.notConfigured':
+    'No receipt printer is set up: show the customer the receipt on screen. The owner can set up a printer under Shop settings.',
   'print.preview': 'Receipt preview',
   'print.printing': 'Printing…',
   'print.reprint': 'Reprint',
@@ -242,7 +244,8 @@ export const en: Record<MessageKey, string> = {
   'printer.retry': 'Retry now',
   'nav.settlement': 'Settlement',
   'enroll.title': 'Enroll with a program',
-  'enroll.intro': 'Enter the server address and the one-time code the program gave you. Once enrolled, the till downloads the campaign list, authorizes online and uploads its journal.',
+  'enroll.intro':
+    'Enter the server address and the one-time code the program gave you. Once enrolled, the till downloads the campaign list, authorizes online and uploads its journal.',
   'enroll.server': 'Program server address',
   'enroll.code': 'Enrollment code',
   'enroll.submit': 'Enroll',
@@ -274,8 +277,10 @@ export const en: Record<MessageKey, string> = {
   'error.bad_request': 'The request was malformed. Try again; if it keeps happening, contact support.',
   'error.internal': 'Internal error; nothing was changed. Try again; if it keeps happening, contact support.',
   'error.db_locked': 'The data file is in use by another CareTill. Close the other window or program, then start again.',
-  'error.db_corrupt': 'The data file is damaged and cannot be opened. Do not delete the data folder; contact support to restore it from a backup.',
-  'error.db_from_future': 'The data file was written by a newer CareTill (schema {found}; this version supports up to {supported}). Install the latest version, then open it.',
+  'error.db_corrupt':
+    'The data file is damaged and cannot be opened. Do not delete the data folder; contact support to restore it from a backup.',
+  'error.db_from_future':
+    'The data file was written by a newer CareTill (schema {found}; this version supports up to {supported}). Install the latest version, then open it.',
   'error.db_unwritable': 'Cannot write to the data folder {dir}. Check free disk space and folder permissions.',
   'error.forbidden': 'You are not allowed to do this. Ask the shop owner.',
   'error.not_logged_in': 'Please sign in first.',
@@ -317,7 +322,8 @@ export const en: Record<MessageKey, string> = {
   'reject.bad_chain': 'the journal’s hash chain does not match',
   'reject.bad_signature': 'the till’s signature does not verify',
   'reject.bad_reversal': 'the void does not match a redemption',
-  'reject.todo.double_spend': 'The program will not pay this. Check the day’s receipts; if a customer reused a voucher, contact the program.',
+  'reject.todo.double_spend':
+    'The program will not pay this. Check the day’s receipts; if a customer reused a voucher, contact the program.',
   'reject.todo.over_balance': 'The program pays only up to the balance. Ask the program to check this voucher’s history.',
   'reject.todo.revoked': 'Cancelled vouchers are not paid. Give the receipt to the program to review.',
   'reject.todo.expired': 'Expired vouchers are not paid. Check that the till’s clock is right.',
@@ -340,8 +346,10 @@ export const en: Record<MessageKey, string> = {
   'verdict.unsupported_version': 'This voucher uses a newer format than this till knows. Update CareTill, then scan again.',
   'verdict.malformed': 'The QR code is incomplete or damaged. Ask the customer to brighten the screen or flatten the card and scan again.',
   'verdict.no_manifest': 'This till has no campaign list yet and cannot check vouchers. Go online and sync, then scan again.',
-  'verdict.unknown_key': 'The voucher’s issuer is not known to this till. Sync the campaign list and retry; if it persists, contact the program.',
-  'verdict.key_not_valid': 'The key that signed this voucher is no longer valid. Do not accept it; ask the customer to contact the program for a new one.',
+  'verdict.unknown_key':
+    'The voucher’s issuer is not known to this till. Sync the campaign list and retry; if it persists, contact the program.',
+  'verdict.key_not_valid':
+    'The key that signed this voucher is no longer valid. Do not accept it; ask the customer to contact the program for a new one.',
   'verdict.bad_signature': 'The voucher’s signature is wrong: it may be forged or altered. Do not accept it.',
   'verdict.unknown_campaign': 'This till does not know the voucher’s campaign yet. Sync the campaign list, then retry.',
   'verdict.kind_mismatch': 'The voucher’s type does not match its campaign; it may be forged. Do not accept it and contact the program.',

@@ -78,7 +78,11 @@ export const batchRequestSchema = z.object({
   signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
 });
 
-export const recordResultSchema = z.object({ id: z.string(), status: z.enum(['accepted', 'rejected']), reason: z.enum(REJECT_REASONS).nullable() });
+export const recordResultSchema = z.object({
+  id: z.string(),
+  status: z.enum(['accepted', 'rejected']),
+  reason: z.enum(REJECT_REASONS).nullable(),
+});
 
 export const batchResponseSchema = z.object({
   batchId: z.string(),

@@ -36,7 +36,10 @@ export const offlineLimitsSchema = z.object({
   /** Most this till may redeem offline, in all, between syncs. */
   perDeviceTotalFen: fen,
   /** After this long without a sync, the till stops redeeming offline. */
-  maxHoursOffline: z.number().positive().max(24 * 90),
+  maxHoursOffline: z
+    .number()
+    .positive()
+    .max(24 * 90),
 });
 
 export const campaignSchema = z.object({
@@ -73,7 +76,10 @@ export const manifestSchema = z.object({
 
 export const signedManifestSchema = z.object({
   /** The manifest as JSON text; the signature covers MANIFEST_SIGNING_CONTEXT ‖ UTF-8(manifest). */
-  manifest: z.string().min(2).max(8 * 1024 * 1024),
+  manifest: z
+    .string()
+    .min(2)
+    .max(8 * 1024 * 1024),
   /** Ed25519 signature, base64url. */
   signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
 });

@@ -139,7 +139,8 @@ function checkFields(f: VoucherFields): void {
   const u32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
   if (f.voucherId.length !== 32 || !HEX.test(f.voucherId)) throw new RangeError('voucherId must be 32 lowercase hex characters');
   if (f.holderTag.length !== 10 || !HEX.test(f.holderTag)) throw new RangeError('holderTag must be 10 lowercase hex characters');
-  if (!u32(f.campaignId) || !u32(f.faceValueFen) || !u32(f.validFrom) || !u32(f.validUntil)) throw new RangeError('numeric field out of range');
+  if (!u32(f.campaignId) || !u32(f.faceValueFen) || !u32(f.validFrom) || !u32(f.validUntil))
+    throw new RangeError('numeric field out of range');
   if (f.faceValueFen === 0) throw new RangeError('faceValueFen must be positive');
   if (f.validUntil < f.validFrom) throw new RangeError('validUntil before validFrom');
   if (!Number.isInteger(f.keyId) || f.keyId < 0 || f.keyId > 0xffff) throw new RangeError('keyId must be a uint16');

@@ -5,7 +5,12 @@ import { useI18n } from '../i18n/I18nProvider';
 export function BasketTable({ quote, onQuantity }: { quote: Quote | null; onQuantity: (itemId: number, q: number) => void }) {
   const { t, money } = useI18n();
   const lines = quote?.lines ?? [];
-  if (lines.length === 0) return <p className="basket-empty muted" data-testid="basket-empty">{t('basket.empty')}</p>;
+  if (lines.length === 0)
+    return (
+      <p className="basket-empty muted" data-testid="basket-empty">
+        {t('basket.empty')}
+      </p>
+    );
   return (
     <table className="basket" data-testid="basket">
       <thead>
@@ -26,11 +31,21 @@ export function BasketTable({ quote, onQuantity }: { quote: Quote | null; onQuan
               </div>
             </td>
             <td className="qty">
-              <button type="button" className="small-btn" onClick={() => onQuantity(l.itemId, l.quantity - 1)} aria-label={t('basket.less')}>
+              <button
+                type="button"
+                className="small-btn"
+                onClick={() => onQuantity(l.itemId, l.quantity - 1)}
+                aria-label={t('basket.less')}
+              >
                 −
               </button>
               <span data-testid="line-qty">{l.quantity}</span>
-              <button type="button" className="small-btn" onClick={() => onQuantity(l.itemId, l.quantity + 1)} aria-label={t('basket.more')}>
+              <button
+                type="button"
+                className="small-btn"
+                onClick={() => onQuantity(l.itemId, l.quantity + 1)}
+                aria-label={t('basket.more')}
+              >
                 +
               </button>
             </td>

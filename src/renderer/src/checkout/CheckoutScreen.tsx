@@ -94,7 +94,10 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
         setLastSale(r.value);
         setVoidAsk(null);
         setNotice(null);
-      } else if (r.error.code === 'void_needs_owner' || (ownerPin !== undefined && (r.error.code === 'pin_wrong' || r.error.code === 'locked_out'))) {
+      } else if (
+        r.error.code === 'void_needs_owner' ||
+        (ownerPin !== undefined && (r.error.code === 'pin_wrong' || r.error.code === 'locked_out'))
+      ) {
         beepError();
         setVoidAsk({ error: ownerPin === undefined ? null : r.error });
       } else {
@@ -168,14 +171,25 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
           <button type="button" className="primary big" onClick={newSale} data-testid="new-sale" autoFocus>
             {t('checkout.newSale')}
           </button>
-          {!(lastSale?.voidedAt) && (
+          {!lastSale?.voidedAt && (
             <button type="button" className="danger" onClick={() => void voidLast()} data-testid="void-last">
               {t('checkout.voidLast')}
             </button>
           )}
         </div>
-        {notice && <p className="error-box" role="alert">{err(notice)}</p>}
-        {voidAsk && <OwnerPinDialog reason={t('owner.voidReason')} error={voidAsk.error} onPin={(pin) => void voidLast(pin)} onCancel={() => setVoidAsk(null)} />}
+        {notice && (
+          <p className="error-box" role="alert">
+            {err(notice)}
+          </p>
+        )}
+        {voidAsk && (
+          <OwnerPinDialog
+            reason={t('owner.voidReason')}
+            error={voidAsk.error}
+            onPin={(pin) => void voidLast(pin)}
+            onCancel={() => setVoidAsk(null)}
+          />
+        )}
       </div>
     );
   }
@@ -184,7 +198,14 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
     <div className="checkout">
       <section className="basket-col" aria-label={t('basket.title')}>
         <form className="scan-entry" onSubmit={submitManual}>
-          <input ref={manual} placeholder={t('checkout.manualPlaceholder')} aria-label={t('checkout.manual')} data-testid="manual-code" autoComplete="off" spellCheck={false} />
+          <input
+            ref={manual}
+            placeholder={t('checkout.manualPlaceholder')}
+            aria-label={t('checkout.manual')}
+            data-testid="manual-code"
+            autoComplete="off"
+            spellCheck={false}
+          />
           <button type="submit">{t('checkout.add')}</button>
           <button type="button" onClick={() => setFinder({ code: null })}>
             {t('checkout.find')}
@@ -198,7 +219,11 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
             </button>
           </p>
         )}
-        {notice && <p className="error-box" role="alert" data-testid="notice">{err(notice)}</p>}
+        {notice && (
+          <p className="error-box" role="alert" data-testid="notice">
+            {err(notice)}
+          </p>
+        )}
         <BasketTable quote={quote} onQuantity={setQuantity} />
         {keys.length > 0 && (
           <div className="quick-keys" aria-label={t('checkout.quickKeys')}>
@@ -221,8 +246,18 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
         <CameraBox api={api} enabled={camera} onCode={onCamera} />
         <VerdictCard verdict={sale.verdict} />
         <TotalsPanel quote={quote} onPlan={setPlan} onRemoveVoucher={removeVoucher} />
-        {sale.error && <p className="error-box" role="alert" data-testid="sale-error">{err(sale.error)}</p>}
-        <button type="button" className="primary huge" disabled={!quote?.committable || sale.busy} onClick={() => void confirm()} data-testid="confirm">
+        {sale.error && (
+          <p className="error-box" role="alert" data-testid="sale-error">
+            {err(sale.error)}
+          </p>
+        )}
+        <button
+          type="button"
+          className="primary huge"
+          disabled={!quote?.committable || sale.busy}
+          onClick={() => void confirm()}
+          data-testid="confirm"
+        >
           {t('checkout.confirm')}
         </button>
         <p className="muted small keys-help">{t('checkout.keys')}</p>
@@ -233,7 +268,12 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
         )}
       </section>
       {confirmForfeit && quote && (
-        <Modal title={t('forfeit.title')} onConfirm={() => void confirm()} onCancel={() => setConfirmForfeit(false)} testId="forfeit-confirm">
+        <Modal
+          title={t('forfeit.title')}
+          onConfirm={() => void confirm()}
+          onCancel={() => setConfirmForfeit(false)}
+          testId="forfeit-confirm"
+        >
           <p className="big warn-text">{t('forfeit.text', { amount: money(quote.totals.forfeitedFen) })}</p>
           <p>{t('forfeit.explain')}</p>
           <div className="actions">
@@ -246,8 +286,17 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
           </div>
         </Modal>
       )}
-      {finder && <ItemFinder api={api} unknownCode={finder.code} isOwner={user.role === 'owner'} onPick={pickItem} onClose={() => setFinder(null)} />}
-      {voidAsk && <OwnerPinDialog reason={t('owner.voidReason')} error={voidAsk.error} onPin={(pin) => void voidLast(pin)} onCancel={() => setVoidAsk(null)} />}
+      {finder && (
+        <ItemFinder api={api} unknownCode={finder.code} isOwner={user.role === 'owner'} onPick={pickItem} onClose={() => setFinder(null)} />
+      )}
+      {voidAsk && (
+        <OwnerPinDialog
+          reason={t('owner.voidReason')}
+          error={voidAsk.error}
+          onPin={(pin) => void voidLast(pin)}
+          onCancel={() => setVoidAsk(null)}
+        />
+      )}
     </div>
   );
 }

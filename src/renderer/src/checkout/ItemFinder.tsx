@@ -11,7 +11,19 @@ import { useI18n } from '../i18n/I18nProvider';
  * Find an item by name, or, for an unknown barcode, add it on the spot (owner only: core refuses
  * anyone else, the form is just not offered to them).
  */
-export function ItemFinder({ api, unknownCode, isOwner, onPick, onClose }: { api: PosApi; unknownCode: string | null; isOwner: boolean; onPick: (item: Item) => void; onClose: () => void }) {
+export function ItemFinder({
+  api,
+  unknownCode,
+  isOwner,
+  onPick,
+  onClose,
+}: {
+  api: PosApi;
+  unknownCode: string | null;
+  isOwner: boolean;
+  onPick: (item: Item) => void;
+  onClose: () => void;
+}) {
   const { t, money, err } = useI18n();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Item[]>([]);
@@ -44,7 +56,13 @@ export function ItemFinder({ api, unknownCode, isOwner, onPick, onClose }: { api
     <Modal title={unknownCode ? t('finder.unknown', { code: unknownCode }) : t('finder.title')} onCancel={onClose} testId="item-finder">
       {!adding && (
         <>
-          <input autoFocus placeholder={t('finder.search')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="finder-query" />
+          <input
+            autoFocus
+            placeholder={t('finder.search')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="finder-query"
+          />
           <ul className="finder-results">
             {(query.trim() ? results : []).map((item) => (
               <li key={item.id}>

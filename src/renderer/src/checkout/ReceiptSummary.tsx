@@ -7,9 +7,14 @@ export function ReceiptSummary({ sale, shopName }: { sale: CompletedSale; shopNa
   return (
     <div className={sale.voidedAt ? 'receipt voided' : 'receipt'} data-testid="receipt">
       <h2>{shopName ?? t('app.title')}</h2>
-      {sale.voidedAt && <p className="stamp" data-testid="receipt-voided">{t('receipt.voided')}</p>}
+      {sale.voidedAt && (
+        <p className="stamp" data-testid="receipt-voided">
+          {t('receipt.voided')}
+        </p>
+      )}
       <p className="muted small">
-        {dateTime(sale.createdAt)} · {t('receipt.cashier', { name: sale.cashier.name })} · {t('receipt.no', { no: sale.saleId.slice(0, 8).toUpperCase() })}
+        {dateTime(sale.createdAt)} · {t('receipt.cashier', { name: sale.cashier.name })} ·{' '}
+        {t('receipt.no', { no: sale.saleId.slice(0, 8).toUpperCase() })}
       </p>
       <table className="receipt-lines">
         <tbody>
@@ -37,9 +42,13 @@ export function ReceiptSummary({ sale, shopName }: { sale: CompletedSale; shopNa
         <dt>{t('totals.basket')}</dt>
         <dd>{money(sale.totals.basketFen)}</dd>
         <dt>{t('totals.voucher')}</dt>
-        <dd className="big good" data-testid="receipt-voucher-paid">{money(sale.totals.voucherPaidFen)}</dd>
+        <dd className="big good" data-testid="receipt-voucher-paid">
+          {money(sale.totals.voucherPaidFen)}
+        </dd>
         <dt>{t('totals.other')}</dt>
-        <dd className="big" data-testid="receipt-other">{money(sale.totals.otherTenderFen)}</dd>
+        <dd className="big" data-testid="receipt-other">
+          {money(sale.totals.otherTenderFen)}
+        </dd>
         {sale.totals.forfeitedFen > 0 && (
           <>
             <dt>{t('totals.forfeited')}</dt>

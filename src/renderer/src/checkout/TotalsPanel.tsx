@@ -2,7 +2,15 @@ import type { Quote } from '../../../shared/api/schemas/checkout';
 import { useI18n } from '../i18n/I18nProvider';
 
 /** Voucher pays, customer pays, forfeited, balance left; the alternative plan when there is one. */
-export function TotalsPanel({ quote, onPlan, onRemoveVoucher }: { quote: Quote | null; onPlan: (p: Quote['plan']) => void; onRemoveVoucher: (token: string) => void }) {
+export function TotalsPanel({
+  quote,
+  onPlan,
+  onRemoveVoucher,
+}: {
+  quote: Quote | null;
+  onPlan: (p: Quote['plan']) => void;
+  onRemoveVoucher: (token: string) => void;
+}) {
   const { t, money, locale } = useI18n();
   const totals = quote?.totals ?? { basketFen: 0, voucherPaidFen: 0, otherTenderFen: 0, forfeitedFen: 0 };
   return (
@@ -29,13 +37,19 @@ export function TotalsPanel({ quote, onPlan, onRemoveVoucher }: { quote: Quote |
         <dt>{t('totals.basket')}</dt>
         <dd data-testid="total-basket">{money(totals.basketFen)}</dd>
         <dt>{t('totals.voucher')}</dt>
-        <dd className="big good" data-testid="total-voucher">{money(totals.voucherPaidFen)}</dd>
+        <dd className="big good" data-testid="total-voucher">
+          {money(totals.voucherPaidFen)}
+        </dd>
         <dt>{t('totals.other')}</dt>
-        <dd className="big" data-testid="total-other">{money(totals.otherTenderFen)}</dd>
+        <dd className="big" data-testid="total-other">
+          {money(totals.otherTenderFen)}
+        </dd>
         {totals.forfeitedFen > 0 && (
           <>
             <dt>{t('totals.forfeited')}</dt>
-            <dd className="warn-text" data-testid="total-forfeited">{money(totals.forfeitedFen)}</dd>
+            <dd className="warn-text" data-testid="total-forfeited">
+              {money(totals.forfeitedFen)}
+            </dd>
           </>
         )}
       </dl>

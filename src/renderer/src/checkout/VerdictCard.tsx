@@ -4,16 +4,32 @@ import { useI18n } from '../i18n/I18nProvider';
 /** The big, unmistakable answer for the last voucher scanned: colour, icon, words. */
 export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
   const { t, money, date, locale } = useI18n();
-  if (!verdict) return <div className="verdict idle" data-testid="verdict">{t('verdict.idle')}</div>;
+  if (!verdict)
+    return (
+      <div className="verdict idle" data-testid="verdict">
+        {t('verdict.idle')}
+      </div>
+    );
   const name = verdict.campaignName ? (locale === 'en' ? verdict.campaignName.en : verdict.campaignName.zh) : '';
   if (verdict.code !== 'valid') {
     return (
       <div className="verdict bad" role="alert" data-testid="verdict" data-code={verdict.code}>
-        <span className="verdict-icon" aria-hidden="true">✕</span>
+        <span className="verdict-icon" aria-hidden="true">
+          ✕
+        </span>
         <div>
           <div className="verdict-title">{t('verdict.refused')}</div>
-          <div className="verdict-text">{t(`verdict.${verdict.code}`, { from: verdict.validFrom ? date(verdict.validFrom) : '', until: verdict.validUntil ? date(verdict.validUntil) : '' })}</div>
-          {verdict.masked && <div className="verdict-meta">{name} · {verdict.masked}</div>}
+          <div className="verdict-text">
+            {t(`verdict.${verdict.code}`, {
+              from: verdict.validFrom ? date(verdict.validFrom) : '',
+              until: verdict.validUntil ? date(verdict.validUntil) : '',
+            })}
+          </div>
+          {verdict.masked && (
+            <div className="verdict-meta">
+              {name} · {verdict.masked}
+            </div>
+          )}
         </div>
       </div>
     );
@@ -21,11 +37,16 @@ export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
   const idle = !verdict.selected;
   return (
     <div className={idle ? 'verdict warn' : 'verdict good'} role="status" data-testid="verdict" data-code={verdict.code}>
-      <span className="verdict-icon" aria-hidden="true">{idle ? '!' : '✓'}</span>
+      <span className="verdict-icon" aria-hidden="true">
+        {idle ? '!' : '✓'}
+      </span>
       <div>
         <div className="verdict-title">{t('verdict.valid')}</div>
         <div className="verdict-text">
-          {name} · {verdict.kind === 'fixed' ? t('voucher.fixedFace', { amount: money(verdict.faceValueFen ?? 0) }) : t('voucher.balance', { amount: money(verdict.balanceBeforeFen ?? 0) })}
+          {name} ·{' '}
+          {verdict.kind === 'fixed'
+            ? t('voucher.fixedFace', { amount: money(verdict.faceValueFen ?? 0) })
+            : t('voucher.balance', { amount: money(verdict.balanceBeforeFen ?? 0) })}
         </div>
         {idle && <div className="verdict-meta">{t('verdict.nothingEligible')}</div>}
         <div className="verdict-meta">

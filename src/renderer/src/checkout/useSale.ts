@@ -24,7 +24,16 @@ export interface SaleState {
 
 type Cart = Pick<SaleState, 'lines' | 'vouchers' | 'plan'>;
 
-const empty = (): SaleState => ({ lines: [], vouchers: [], plan: 'max_cover', quote: null, verdict: null, error: null, completed: null, busy: false });
+const empty = (): SaleState => ({
+  lines: [],
+  vouchers: [],
+  plan: 'max_cover',
+  quote: null,
+  verdict: null,
+  error: null,
+  completed: null,
+  busy: false,
+});
 
 /**
  * The sale in progress, as the renderer holds it: item ids, quantities, voucher strings and the
@@ -85,7 +94,9 @@ export function useSale(api: PosApi, sounds: { ok: () => void; error: () => void
     (item: Pick<Item, 'id'>, quantity = 1) => {
       const cur = cart.current;
       const existing = cur.lines.find((l) => l.itemId === item.id);
-      const lines = existing ? cur.lines.map((l) => (l === existing ? { ...l, quantity: Math.min(999, l.quantity + quantity) } : l)) : [...cur.lines, { itemId: item.id, quantity }];
+      const lines = existing
+        ? cur.lines.map((l) => (l === existing ? { ...l, quantity: Math.min(999, l.quantity + quantity) } : l))
+        : [...cur.lines, { itemId: item.id, quantity }];
       sounds.ok();
       change({ ...cur, lines });
     },
@@ -106,13 +117,19 @@ export function useSale(api: PosApi, sounds: { ok: () => void; error: () => void
   const setQuantity = useCallback(
     (itemId: number, quantity: number) => {
       const cur = cart.current;
-      const lines = quantity <= 0 ? cur.lines.filter((l) => l.itemId !== itemId) : cur.lines.map((l) => (l.itemId === itemId ? { ...l, quantity: Math.min(999, quantity) } : l));
+      const lines =
+        quantity <= 0
+          ? cur.lines.filter((l) => l.itemId !== itemId)
+          : cur.lines.map((l) => (l.itemId === itemId ? { ...l, quantity: Math.min(999, quantity) } : l));
       change({ ...cur, lines });
     },
     [change],
   );
 
-  const removeVoucher = useCallback((token: string) => change({ ...cart.current, vouchers: cart.current.vouchers.filter((v) => v !== token) }), [change]);
+  const removeVoucher = useCallback(
+    (token: string) => change({ ...cart.current, vouchers: cart.current.vouchers.filter((v) => v !== token) }),
+    [change],
+  );
 
   const setPlan = useCallback((plan: SaleState['plan']) => change({ ...cart.current, plan }), [change]);
 
@@ -127,7 +144,11 @@ export function useSale(api: PosApi, sounds: { ok: () => void; error: () => void
       vouchers: cur.vouchers,
       plan: cur.plan,
       clientSaleId: saleId.current,
-      expect: { voucherPaidFen: quote.totals.voucherPaidFen, otherTenderFen: quote.totals.otherTenderFen, forfeitedFen: quote.totals.forfeitedFen },
+      expect: {
+        voucherPaidFen: quote.totals.voucherPaidFen,
+        otherTenderFen: quote.totals.otherTenderFen,
+        forfeitedFen: quote.totals.forfeitedFen,
+      },
     });
     busyRef.current = false;
     if (!r.ok) {

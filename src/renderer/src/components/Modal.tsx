@@ -1,7 +1,19 @@
 import { useEffect, type ReactNode } from 'react';
 
 /** A modal that owns Enter (confirm) and Esc (cancel) while open. */
-export function Modal({ title, children, onConfirm, onCancel, testId }: { title: string; children: ReactNode; onConfirm?: () => void; onCancel: () => void; testId?: string }) {
+export function Modal({
+  title,
+  children,
+  onConfirm,
+  onCancel,
+  testId,
+}: {
+  title: string;
+  children: ReactNode;
+  onConfirm?: () => void;
+  onCancel: () => void;
+  testId?: string;
+}) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {

@@ -5,7 +5,15 @@ import { useI18n } from '../i18n/I18nProvider';
  * A PIN keypad for touch screens that also takes the keyboard's digits, Backspace and Enter.
  * The PIN never leaves this component until submitted.
  */
-export function PinPad({ onSubmit, busy, autoFocusKeys = true }: { onSubmit: (pin: string) => void; busy?: boolean; autoFocusKeys?: boolean }) {
+export function PinPad({
+  onSubmit,
+  busy,
+  autoFocusKeys = true,
+}: {
+  onSubmit: (pin: string) => void;
+  busy?: boolean;
+  autoFocusKeys?: boolean;
+}) {
   const { t } = useI18n();
   const [pin, setPin] = useState('');
   const press = (d: string) => setPin((p) => (p.length < 8 ? p + d : p));

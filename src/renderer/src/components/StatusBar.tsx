@@ -22,14 +22,22 @@ export function StatusBar() {
       <span className="status-item" data-testid="status-cashier">
         {t('status.cashier')}: {s.cashier ? s.cashier.name : t('status.cashier.none')}
       </span>
-      <span className={`status-item ${s.connection === 'online' ? 'good' : s.connection === 'offline' ? 'warn' : ''}`} data-testid="status-connection">
+      <span
+        className={`status-item ${s.connection === 'online' ? 'good' : s.connection === 'offline' ? 'warn' : ''}`}
+        data-testid="status-connection"
+      >
         {t('status.connection')}: {t(`status.connection.${s.connection}`)}
       </span>
       <span className={`status-item ${s.printer === 'error' ? 'bad' : s.printer === 'ready' ? 'good' : ''}`} data-testid="status-printer">
         {t('status.printer')}: {t(`status.printer.${s.printer}`)}
         {s.printQueue > 0 && ` · ${t('status.printQueue', { count: s.printQueue })}`}
         {s.printer === 'error' && (
-          <button type="button" className="status-btn" onClick={() => void api.retryPrinting({}).then(status.reload)} data-testid="status-retry-print">
+          <button
+            type="button"
+            className="status-btn"
+            onClick={() => void api.retryPrinting({}).then(status.reload)}
+            data-testid="status-retry-print"
+          >
             {t('print.retry')}
           </button>
         )}

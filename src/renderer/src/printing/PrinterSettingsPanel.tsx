@@ -35,7 +35,8 @@ export function PrinterSettingsPanel() {
     if (!r.ok) setError(r.error);
     jobs.reload();
   };
-  const placeholder = s.kind === 'network' ? 'tcp://192.168.1.50:9100' : s.kind === 'os' ? 'printer:POS-58' : '/dev/usb/lp0 · COM3 · \\\\PC\\POS58';
+  const placeholder =
+    s.kind === 'network' ? 'tcp://192.168.1.50:9100' : s.kind === 'os' ? 'printer:POS-58' : '/dev/usb/lp0 · COM3 · \\\\PC\\POS58';
 
   return (
     <div className="printer-settings">
@@ -71,11 +72,20 @@ export function PrinterSettingsPanel() {
           </select>
         </label>
         <label className="check">
-          <input type="checkbox" checked={s.copies.beneficiary} onChange={(e) => set({ copies: { ...s.copies, beneficiary: e.target.checked } })} />
+          <input
+            type="checkbox"
+            checked={s.copies.beneficiary}
+            onChange={(e) => set({ copies: { ...s.copies, beneficiary: e.target.checked } })}
+          />
           {t('printer.copyBeneficiary')}
         </label>
         <label className="check">
-          <input type="checkbox" checked={s.copies.shop} onChange={(e) => set({ copies: { ...s.copies, shop: e.target.checked } })} data-testid="printer-shop-copy" />
+          <input
+            type="checkbox"
+            checked={s.copies.shop}
+            onChange={(e) => set({ copies: { ...s.copies, shop: e.target.checked } })}
+            data-testid="printer-shop-copy"
+          />
           {t('printer.copyShop')}
         </label>
         <label className="check">
@@ -103,8 +113,14 @@ export function PrinterSettingsPanel() {
               .filter((j) => j.status === 'queued')
               .map((j) => (
                 <li key={j.id}>
-                  {dateTime(j.createdAt)} · {j.kind === 'test' ? t('printer.testJob') : t('receipt.no', { no: (j.saleId ?? '').slice(0, 8).toUpperCase() })} · {j.lastError ? t(`print.error.${j.lastError}`) : t('print.printing')}
-                  <button type="button" className="small-btn" onClick={() => void api.cancelPrintJob({ jobId: j.id }).then(() => jobs.reload())}>
+                  {dateTime(j.createdAt)} ·{' '}
+                  {j.kind === 'test' ? t('printer.testJob') : t('receipt.no', { no: (j.saleId ?? '').slice(0, 8).toUpperCase() })} ·{' '}
+                  {j.lastError ? t(`print.error.${j.lastError}`) : t('print.printing')}
+                  <button
+                    type="button"
+                    className="small-btn"
+                    onClick={() => void api.cancelPrintJob({ jobId: j.id }).then(() => jobs.reload())}
+                  >
                     {t('printer.cancelJob')}
                   </button>
                 </li>

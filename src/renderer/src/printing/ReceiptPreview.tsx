@@ -27,7 +27,8 @@ export function ReceiptPreview({ saleId }: { saleId: string }) {
   const configured = printer.state === 'ok' && printer.value.settings.kind !== 'none';
   let status: string;
   if (!configured) status = t('print.notConfigured');
-  else if (waiting) status = waiting.lastError ? t('print.waitingError', { reason: t(`print.error.${waiting.lastError}`) }) : t('print.printing');
+  else if (waiting)
+    status = waiting.lastError ? t('print.waitingError', { reason: t(`print.error.${waiting.lastError}`) }) : t('print.printing');
   else if (mine.some((j) => j.status === 'done')) status = t('print.done');
   else status = t('print.none');
 
@@ -43,10 +44,22 @@ export function ReceiptPreview({ saleId }: { saleId: string }) {
       </div>
       {error && <p className="error-box">{err(error)}</p>}
       {preview.state === 'ok' && (
-        <div className="paper" style={{ width: `${preview.value.width === 58 ? 32 : 48}ch` }} data-testid="receipt-preview" aria-label={t('print.preview')}>
+        <div
+          className="paper"
+          style={{ width: `${preview.value.width === 58 ? 32 : 48}ch` }}
+          data-testid="receipt-preview"
+          aria-label={t('print.preview')}
+        >
           {preview.value.lines.map((line, i) => (
             <div key={i}>
-              {i === preview.value.qrAt && <img className="paper-qr" alt={preview.value.qr} src={`data:image/svg+xml;utf8,${encodeURIComponent(preview.value.qrSvg)}`} data-testid="receipt-qr" />}
+              {i === preview.value.qrAt && (
+                <img
+                  className="paper-qr"
+                  alt={preview.value.qr}
+                  src={`data:image/svg+xml;utf8,${encodeURIComponent(preview.value.qrSvg)}`}
+                  data-testid="receipt-qr"
+                />
+              )}
               <div className="paper-line" data-testid="preview-line">
                 {line || ' '}
               </div>

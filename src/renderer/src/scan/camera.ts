@@ -30,14 +30,30 @@ export async function listCameras(): Promise<CameraInfo[]> {
   }
 }
 
-export function startCamera(elementId: string, cameraId: string | null, onCode: (text: string) => void, repeatMs = 3000): Promise<CameraHandle> {
+export function startCamera(
+  elementId: string,
+  cameraId: string | null,
+  onCode: (text: string) => void,
+  repeatMs = 3000,
+): Promise<CameraHandle> {
   return serial(async () => {
-    const scanner = new Html5Qrcode(elementId, { formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE], verbose: false, useBarCodeDetectorIfSupported: true });
+    const scanner = new Html5Qrcode(elementId, {
+      formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE],
+      verbose: false,
+      useBarCodeDetectorIfSupported: true,
+    });
     let lastText = '';
     let lastAt = 0;
     await scanner.start(
       cameraId ?? { facingMode: 'environment' },
-      { fps: 10, qrbox: (w, h) => { const s = Math.floor(Math.min(w, h) * 0.8); return { width: s, height: s }; }, disableFlip: true },
+      {
+        fps: 10,
+        qrbox: (w, h) => {
+          const s = Math.floor(Math.min(w, h) * 0.8);
+          return { width: s, height: s };
+        },
+        disableFlip: true,
+      },
       (text) => {
         const now = performance.now();
         if (text === lastText && now - lastAt < repeatMs) return;

@@ -15,7 +15,9 @@ export function DiagnosticsScreen() {
     return (
       <div className="error-box" role="alert">
         <p>{err(diag.error)}</p>
-        <button type="button" onClick={diag.reload}>{t('common.retry')}</button>
+        <button type="button" onClick={diag.reload}>
+          {t('common.retry')}
+        </button>
       </div>
     );
   }
@@ -46,7 +48,9 @@ export function DiagnosticsScreen() {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={diag.reload}>{t('diag.refresh')}</button>
+      <button type="button" onClick={diag.reload}>
+        {t('diag.refresh')}
+      </button>
     </section>
   );
 }

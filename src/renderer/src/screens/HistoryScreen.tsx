@@ -46,7 +46,8 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
       return;
     }
     beepError();
-    if (r.error.code === 'void_needs_owner' || (ownerPin !== undefined && (r.error.code === 'pin_wrong' || r.error.code === 'locked_out'))) setAsk({ saleId, error: ownerPin === undefined ? null : r.error });
+    if (r.error.code === 'void_needs_owner' || (ownerPin !== undefined && (r.error.code === 'pin_wrong' || r.error.code === 'locked_out')))
+      setAsk({ saleId, error: ownerPin === undefined ? null : r.error });
     else {
       setAsk(null);
       setError(r.error);
@@ -60,7 +61,14 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
   return (
     <section className="panel wide" aria-labelledby="history-title">
       <h1 id="history-title">{t('history.title')}</h1>
-      <p data-testid="history-summary">{t('history.summary', { count: live.length, voucher: money(sum('voucherPaidFen')), other: money(sum('otherTenderFen')), forfeited: money(sum('forfeitedFen')) })}</p>
+      <p data-testid="history-summary">
+        {t('history.summary', {
+          count: live.length,
+          voucher: money(sum('voucherPaidFen')),
+          other: money(sum('otherTenderFen')),
+          forfeited: money(sum('forfeitedFen')),
+        })}
+      </p>
       <div className="actions">
         <button type="button" onClick={() => void closeDay()} data-testid="close-day">
           {t('history.closeDay')}
@@ -118,7 +126,14 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
           </button>
         </div>
       )}
-      {ask && <OwnerPinDialog reason={t('owner.voidReason')} error={ask.error} onPin={(pin) => void doVoid(ask.saleId, pin)} onCancel={() => setAsk(null)} />}
+      {ask && (
+        <OwnerPinDialog
+          reason={t('owner.voidReason')}
+          error={ask.error}
+          onPin={(pin) => void doVoid(ask.saleId, pin)}
+          onCancel={() => setAsk(null)}
+        />
+      )}
     </section>
   );
 }

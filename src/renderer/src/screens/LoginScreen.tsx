@@ -34,7 +34,17 @@ export function LoginScreen({ onLogin }: { onLogin: (r: LoginResult) => void }) 
       {users.state === 'ok' && (
         <div className="user-tiles" role="list">
           {users.value.map((u) => (
-            <button key={u.id} type="button" role="listitem" className={chosen?.id === u.id ? 'tile active' : 'tile'} onClick={() => { setChosen(u); setError(null); }} data-testid={`user-${u.name}`}>
+            <button
+              key={u.id}
+              type="button"
+              role="listitem"
+              className={chosen?.id === u.id ? 'tile active' : 'tile'}
+              onClick={() => {
+                setChosen(u);
+                setError(null);
+              }}
+              data-testid={`user-${u.name}`}
+            >
               <span className="tile-name">{u.name}</span>
               <span className="tile-role">{t(`role.${u.role}`)}</span>
             </button>

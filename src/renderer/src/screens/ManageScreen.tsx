@@ -28,7 +28,11 @@ export function ManageScreen() {
   const verify = async () => {
     const r = await api.verifyJournal({});
     if (!r.ok) return setError(r.error);
-    setCheck(r.value.ok ? t('manage.journalOk', { count: r.value.count }) : t('manage.journalBad', { seq: r.value.headSeq, problem: r.value.problem ?? '' }));
+    setCheck(
+      r.value.ok
+        ? t('manage.journalOk', { count: r.value.count })
+        : t('manage.journalBad', { seq: r.value.headSeq, problem: r.value.problem ?? '' }),
+    );
   };
 
   return (
@@ -44,8 +48,24 @@ export function ManageScreen() {
           ))}
       </ul>
       <form className="form inline" onSubmit={(e) => void add(e)}>
-        <input placeholder={t('manage.name')} value={name} onChange={(e) => setName(e.target.value)} required maxLength={40} data-testid="new-user-name" />
-        <input placeholder={t('manage.pin')} type="password" inputMode="numeric" pattern="\d{4,8}" value={pin} onChange={(e) => setPin(e.target.value)} required data-testid="new-user-pin" />
+        <input
+          placeholder={t('manage.name')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={40}
+          data-testid="new-user-name"
+        />
+        <input
+          placeholder={t('manage.pin')}
+          type="password"
+          inputMode="numeric"
+          pattern="\d{4,8}"
+          value={pin}
+          onChange={(e) => setPin(e.target.value)}
+          required
+          data-testid="new-user-pin"
+        />
         <select value={role} onChange={(e) => setRole(e.target.value as 'cashier' | 'owner')}>
           <option value="cashier">{t('role.cashier')}</option>
           <option value="owner">{t('role.owner')}</option>

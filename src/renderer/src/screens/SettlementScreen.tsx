@@ -40,7 +40,11 @@ export function SettlementScreen() {
         </button>
       </div>
       {s.progress && <Progress p={s.progress} />}
-      {(error || s.lastError) && <p className="error-box" role="alert" data-testid="sync-error">{error ? err(error) : t('settle.lastError', { code: s.lastError ?? '' })}</p>}
+      {(error || s.lastError) && (
+        <p className="error-box" role="alert" data-testid="sync-error">
+          {error ? err(error) : t('settle.lastError', { code: s.lastError ?? '' })}
+        </p>
+      )}
       {view.state === 'ok' && (
         <>
           <div className="cards" data-testid="settle-totals">
@@ -94,7 +98,10 @@ export function SettlementScreen() {
           <ul className="muted small">
             {view.value.batches.slice(0, 10).map((b) => (
               <li key={b.batchId}>
-                #{b.fromSeq}–{b.toSeq} · {b.doneAt ? t('settle.batchDone', { time: dateTime(b.doneAt) }) : t('settle.batchWaiting', { attempts: b.attempts, error: b.lastError ?? '' })}
+                #{b.fromSeq}–{b.toSeq} ·{' '}
+                {b.doneAt
+                  ? t('settle.batchDone', { time: dateTime(b.doneAt) })
+                  : t('settle.batchWaiting', { attempts: b.attempts, error: b.lastError ?? '' })}
               </li>
             ))}
           </ul>
@@ -107,7 +114,14 @@ export function SettlementScreen() {
 function Progress({ p }: { p: NonNullable<SyncState['progress']> }) {
   const { t } = useI18n();
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done} data-testid="sync-progress">
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={p.total}
+      aria-valuenow={p.done}
+      data-testid="sync-progress"
+    >
       <div className="progress-bar" style={{ width: `${p.total ? Math.round((100 * p.done) / p.total) : 100}%` }} />
       <span>{t('settle.progress', { done: p.done, total: p.total })}</span>
     </div>
@@ -142,7 +156,11 @@ function EnrollPanel({ onDone }: { onDone: () => void }) {
           {t('enroll.code')}
           <input value={code} onChange={(e) => setCode(e.target.value)} required placeholder="ABCD-EFGH-JKLM" data-testid="enroll-code" />
         </label>
-        {error && <p className="error-box" role="alert">{err(error)}</p>}
+        {error && (
+          <p className="error-box" role="alert">
+            {err(error)}
+          </p>
+        )}
         <button type="submit" className="primary" disabled={busy} data-testid="enroll-submit">
           {t('enroll.submit')}
         </button>

@@ -30,7 +30,14 @@ export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (r: Login
       <form onSubmit={(e) => void submit(e)} className="form">
         <label>
           {t('setup.shopName')}
-          <input value={shopName} onChange={(e) => setShopName(e.target.value)} required maxLength={60} data-testid="setup-shop" autoFocus />
+          <input
+            value={shopName}
+            onChange={(e) => setShopName(e.target.value)}
+            required
+            maxLength={60}
+            data-testid="setup-shop"
+            autoFocus
+          />
         </label>
         <label>
           {t('setup.ownerName')}
@@ -38,11 +45,27 @@ export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (r: Login
         </label>
         <label>
           {t('setup.pin')}
-          <input type="password" inputMode="numeric" pattern="\d{4,8}" value={pin} onChange={(e) => setPin(e.target.value)} required data-testid="setup-pin" />
+          <input
+            type="password"
+            inputMode="numeric"
+            pattern="\d{4,8}"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            required
+            data-testid="setup-pin"
+          />
         </label>
         <label>
           {t('setup.pin2')}
-          <input type="password" inputMode="numeric" pattern="\d{4,8}" value={pin2} onChange={(e) => setPin2(e.target.value)} required data-testid="setup-pin2" />
+          <input
+            type="password"
+            inputMode="numeric"
+            pattern="\d{4,8}"
+            value={pin2}
+            onChange={(e) => setPin2(e.target.value)}
+            required
+            data-testid="setup-pin2"
+          />
         </label>
         <label className="check">
           <input type="checkbox" checked={loadDemo} onChange={(e) => setLoadDemo(e.target.checked)} data-testid="setup-demo" />

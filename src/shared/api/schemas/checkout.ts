@@ -103,7 +103,9 @@ export const completedSaleSchema = z.object({
     }),
   ),
   totals: totalsSchema,
-  records: z.array(z.object({ seq: z.number().int(), id: z.string(), type: z.enum(['redeem', 'reverse']), hash: z.string(), authorization: z.string() })),
+  records: z.array(
+    z.object({ seq: z.number().int(), id: z.string(), type: z.enum(['redeem', 'reverse']), hash: z.string(), authorization: z.string() }),
+  ),
   voidedAt: z.string().nullable(),
 });
 

@@ -15,12 +15,23 @@ export const printerSettingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.kind === 'network' && !/^tcp:\/\/[^/:\s]+(:\d{1,5})?\/?$/i.test(s.uri)) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'network printers look like tcp://192.168.1.50:9100' });
-    if (s.kind === 'os' && !/^printer:.+/i.test(s.uri)) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'OS printers look like printer:NAME' });
-    if (s.kind === 'device' && s.uri.length === 0) ctx.addIssue({ code: 'custom', path: ['uri'], message: 'give the device, e.g. /dev/usb/lp0 or COM3' });
+    if (s.kind === 'network' && !/^tcp:\/\/[^/:\s]+(:\d{1,5})?\/?$/i.test(s.uri))
+      ctx.addIssue({ code: 'custom', path: ['uri'], message: 'network printers look like tcp://192.168.1.50:9100' });
+    if (s.kind === 'os' && !/^printer:.+/i.test(s.uri))
+      ctx.addIssue({ code: 'custom', path: ['uri'], message: 'OS printers look like printer:NAME' });
+    if (s.kind === 'device' && s.uri.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['uri'], message: 'give the device, e.g. /dev/usb/lp0 or COM3' });
   });
 
-export const PRINT_ERRORS = ['printer_offline', 'printer_timeout', 'printer_dropped', 'printer_no_paper', 'printer_unreachable', 'printer_driver_missing', 'printer_error'] as const;
+export const PRINT_ERRORS = [
+  'printer_offline',
+  'printer_timeout',
+  'printer_dropped',
+  'printer_no_paper',
+  'printer_unreachable',
+  'printer_driver_missing',
+  'printer_error',
+] as const;
 export type PrintErrorCode = (typeof PRINT_ERRORS)[number];
 export const printErrorSchema = z.enum(PRINT_ERRORS);
 

@@ -14,10 +14,35 @@ export const syncStateSchema = z.object({
 
 export const settlementSchema = z.object({
   /** Net amounts (redemptions minus voids) by state. */
-  totals: z.object({ pendingFen: z.number().int(), acceptedFen: z.number().int(), rejectedFen: z.number().int(), paidFen: z.number().int() }),
+  totals: z.object({
+    pendingFen: z.number().int(),
+    acceptedFen: z.number().int(),
+    rejectedFen: z.number().int(),
+    paidFen: z.number().int(),
+  }),
   counts: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int(), paid: z.number().int() }),
-  statements: z.array(statementSchema.pick({ statementId: true, status: true, totalFen: true, recordCount: true, periodUntil: true, paidAt: true, payoutReference: true })),
-  batches: z.array(z.object({ batchId: z.string(), fromSeq: z.number().int(), toSeq: z.number().int(), createdAt: z.string(), doneAt: z.string().nullable(), attempts: z.number().int(), lastError: z.string().nullable() })),
+  statements: z.array(
+    statementSchema.pick({
+      statementId: true,
+      status: true,
+      totalFen: true,
+      recordCount: true,
+      periodUntil: true,
+      paidAt: true,
+      payoutReference: true,
+    }),
+  ),
+  batches: z.array(
+    z.object({
+      batchId: z.string(),
+      fromSeq: z.number().int(),
+      toSeq: z.number().int(),
+      createdAt: z.string(),
+      doneAt: z.string().nullable(),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+    }),
+  ),
   rejected: z.array(
     z.object({
       recordId: z.string(),
