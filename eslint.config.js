@@ -4,11 +4,16 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
- * Layer rules (DESIGN.md §2), enforced here rather than by convention:
- * - `electron` is imported only in src/main and src/preload (the binary is not on our build machines);
- * - the renderer never imports Node built-ins, better-sqlite3, core, host, main or server;
- * - shared is pure: no Node built-ins, no DOM, no electron, no other layer;
- * - core never imports host, main, preload, renderer or server.
+ * Layer rules (DESIGN.md §2), enforced here rather than by convention. The rooms, lowest first:
+ * - shared   pure TypeScript: no Node built-ins, no DOM, no electron, no other room;
+ * - trust    Node code the till and the program both need (Ed25519, the hash chain, manifest trust,
+ *            voucher verification): shared and Node only;
+ * - core     the till: shared, trust, Node libraries; never the program server, a host or the UI;
+ * - server   the program: shared, trust, Node libraries; never the till's core, a host or the UI;
+ * - demo     an embedded demo program for first runs: core and server, imported only by the hosts;
+ * - host, main   the till's hosts (Node HTTP, Electron): core, demo; `electron` only in main and preload;
+ * - preload  electron and shared only (it is bundled into one sandboxed file);
+ * - renderer the browser UI: shared and browser libraries only.
  */
 const nodeBuiltins = [
   'node:*',
@@ -26,7 +31,16 @@ const nodeBuiltins = [
   'zlib',
 ];
 const electronBan = { group: ['electron', 'electron/*'], message: 'Import electron only in src/main and src/preload (DESIGN.md §2).' };
-const layer = (dirs, message) => ({ group: dirs.flatMap((d) => [`**/${d}/*`, `**/${d}`]), message });
+// `**/room/**` matches `../room/x` and `../../room/x/y` but not a file that merely has the room's name (`./server`).
+const layer = (dirs, message) => ({ group: dirs.map((d) => `**/${d}/**`), message });
+const nodeBan = (message) => ({
+  paths: nodeBuiltins.filter((m) => !m.includes('*')).map((name) => ({ name, message })),
+  pattern: { group: ['node:*'], message },
+});
+const rooms = (files, patterns, extra = {}) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { ...extra, patterns }] },
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'bench/out/**', 'test-results/**', 'playwright-report/**'] },
@@ -45,56 +59,79 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
-    files: ['src/main/**', 'src/preload/**'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['src/shared/**'],
     ignores: ['src/shared/version.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'src/shared is platform-free.' })),
+          paths: nodeBan('src/shared is platform-free.').paths,
           patterns: [
             electronBan,
-            { group: ['node:*'], message: 'src/shared is platform-free.' },
-            layer(['core', 'host', 'main', 'preload', 'renderer', 'server'], 'src/shared imports nothing from other layers.'),
+            nodeBan('src/shared is platform-free.').pattern,
+            layer(
+              ['trust', 'core', 'server', 'demo', 'host', 'main', 'preload', 'renderer'],
+              'src/shared imports nothing from other rooms.',
+            ),
           ],
         },
       ],
     },
   },
-  {
-    files: ['src/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            electronBan,
-            layer(['host', 'main', 'preload', 'renderer', 'server'], 'src/core may import only shared and Node libraries.'),
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The program server reuses core's Node building blocks (crypto, manifest verification, later the
-    // journal verifier) but never a till host or the UI.
-    files: ['src/server/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            electronBan,
-            layer(['host', 'main', 'preload', 'renderer'], 'src/server may import shared, core building blocks and Node libraries.'),
-          ],
-        },
-      ],
-    },
-  },
+  rooms(
+    ['src/trust/**'],
+    [
+      electronBan,
+      layer(
+        ['core', 'server', 'demo', 'host', 'main', 'preload', 'renderer'],
+        'src/trust sits below the till and the program: shared and Node only.',
+      ),
+    ],
+  ),
+  rooms(
+    ['src/core/**'],
+    [
+      electronBan,
+      layer(
+        ['server', 'demo', 'host', 'main', 'preload', 'renderer'],
+        'The till (src/core) imports only shared, trust and Node libraries; never the program server.',
+      ),
+    ],
+  ),
+  rooms(
+    ['src/server/**'],
+    [
+      electronBan,
+      layer(
+        ['core', 'demo', 'host', 'main', 'preload', 'renderer'],
+        "The program server never imports the till's core: shared and trust only.",
+      ),
+    ],
+  ),
+  rooms(
+    ['src/demo/**'],
+    [electronBan, layer(['host', 'main', 'preload', 'renderer'], 'The demo program is imported by the hosts, never the other way round.')],
+  ),
+  rooms(
+    ['src/host/**'],
+    [
+      electronBan,
+      layer(
+        ['server', 'main', 'preload', 'renderer'],
+        'The Node host wires core and the demo; the program server comes only through src/demo.',
+      ),
+    ],
+  ),
+  // Electron is allowed in main and preload, and nowhere else.
+  rooms(['src/main/**'], [layer(['server', 'host', 'preload', 'renderer'], 'Electron main wires core and the demo, like the Node host.')]),
+  rooms(
+    ['src/preload/**'],
+    [
+      nodeBan('A sandboxed preload cannot load Node modules.').pattern,
+      layer(['trust', 'core', 'server', 'demo', 'host', 'main', 'renderer'], 'The preload exposes the contract only: electron and shared.'),
+    ],
+    { paths: nodeBan('A sandboxed preload cannot load Node modules.').paths },
+  ),
   {
     files: ['src/renderer/**'],
     plugins: { 'react-hooks': reactHooks },
@@ -110,7 +147,7 @@ export default tseslint.config(
           patterns: [
             electronBan,
             { group: ['node:*'], message: 'The renderer runs in a browser: no Node modules.' },
-            layer(['core', 'host', 'main', 'preload', 'server'], 'The renderer talks to core only through PosApi.'),
+            layer(['trust', 'core', 'server', 'demo', 'host', 'main', 'preload'], 'The renderer talks to core only through PosApi.'),
           ],
         },
       ],

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import QRCode from 'qrcode';
-import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher, type VerifyContext } from '../src/core/vouchers/verifyVoucher';
+import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher, type VerifyContext } from '../src/trust/verifyVoucher';
 import { decodeToken } from '../src/shared/voucher/token';
 import { testCampaign, testIssuer, testManifest, trusted } from '../tests/helpers/issuer';
 import { percentile, round, type Bench } from './harness';

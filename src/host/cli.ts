@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
   }
   // The demo program (program server, PDF cards) loads only when it is wanted: a real till starts lighter.
   const wantDemo = !argv.includes('--no-demo') && process.env.CARETILL_NO_DEMO !== '1';
-  const demo = wantDemo ? await (await import('./demo')).startDemoProgram(services) : null;
+  const demo = wantDemo ? await (await import('../demo/demoProgram')).startDemoProgram(services) : null;
   services.sync.start();
   const host = await startHost({ dispatch: services.dispatch, port, rendererDir: findRendererDir(argv) });
   process.stdout.write(`CareTill 关爱收银台 is running in the Node host (no Electron here); open ${host.openUrl}\n`);

@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
       // Same first-run experience as the Node host: a demo program unless the till is enrolled elsewhere.
       const demo = process.argv.includes('--no-demo')
         ? Promise.resolve(null)
-        : import('../host/demo').then((m) => m.startDemoProgram(s)).catch(() => null);
+        : import('../demo/demoProgram').then((m) => m.startDemoProgram(s)).catch(() => null);
       void demo.then(() => s.sync.start());
       app.on('before-quit', () => void demo.then((d) => d?.close()));
       createWindow();

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { generateKeyPair, rawPublicKey, sign } from '../../src/core/crypto/ed25519';
-import { indexManifest, manifestSigningInput, type TrustedManifest } from '../../src/core/vouchers/trustedManifest';
+import { generateKeyPair, rawPublicKey, sign } from '../../src/trust/ed25519';
+import { indexManifest, manifestSigningInput, type TrustedManifest } from '../../src/trust/trustedManifest';
 import {
   MANIFEST_FORMAT,
   manifestSchema,

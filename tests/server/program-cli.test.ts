@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/core/db/open';
 import { SettingsStore } from '../../src/core/system/settings';
 import { ManifestStore } from '../../src/core/vouchers/manifestStore';
-import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher } from '../../src/core/vouchers/verifyVoucher';
+import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher } from '../../src/trust/verifyVoucher';
 import { runCli } from '../../src/server/cli/main';
 import { tempDir } from '../helpers/tmp';
 

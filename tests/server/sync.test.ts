@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyPair, rawPublicKey, sign } from '../../src/core/crypto/ed25519';
+import { generateKeyPair, rawPublicKey, sign } from '../../src/trust/ed25519';
 import { batchSigningInput, DEVICE_HEADER, requestSigningInput, SIGNATURE_HEADER, TIME_HEADER } from '../../src/shared/sync/protocol';
 import { approveStatement, createStatement, payStatement } from '../../src/server/sync/settlement';
 import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';

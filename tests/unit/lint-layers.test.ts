@@ -48,6 +48,36 @@ describe('layer rules (DESIGN.md §2)', () => {
     expect(await ruleHits('src/core/x.ts', "import crypto from 'node:crypto';\nexport const a = crypto;\n")).toEqual([]);
   });
 
+  it('keep the program server and the till apart, both standing on the trust floor', async () => {
+    const imp = (spec: string) => `import { x } from '${spec}';\nexport const a = x;\n`;
+    expect(await ruleHits('src/server/sync/x.ts', imp('../../core/journal/journal'))).toHaveLength(1);
+    expect(await ruleHits('src/server/sync/x.ts', imp('../../trust/chain'))).toEqual([]);
+    expect(await ruleHits('src/core/sync/x.ts', imp('../../server/store/programStore'))).toHaveLength(1);
+    expect(await ruleHits('src/core/sync/x.ts', imp('../../trust/ed25519'))).toEqual([]);
+    expect(await ruleHits('src/trust/x.ts', imp('../core/services'))).toHaveLength(1);
+    expect(await ruleHits('src/trust/x.ts', imp('../server/http/app'))).toHaveLength(1);
+  });
+
+  it('let only the hosts import the demo program', async () => {
+    const imp = (spec: string) => `import { x } from '${spec}';\nexport const a = x;\n`;
+    expect(await ruleHits('src/host/cli.ts', imp('../demo/demoProgram'))).toEqual([]);
+    expect(await ruleHits('src/main/index.ts', imp('../demo/demoProgram'))).toEqual([]);
+    expect(await ruleHits('src/core/x.ts', imp('../demo/demoProgram'))).toHaveLength(1);
+    expect(await ruleHits('src/server/x.ts', imp('../demo/demoProgram'))).toHaveLength(1);
+    expect(await ruleHits('src/demo/x.ts', imp('../host/server'))).toHaveLength(1);
+    expect(await ruleHits('src/host/x.ts', imp('../server/http/app'))).toHaveLength(1);
+  });
+
+  it('hold main and preload to their rooms too', async () => {
+    const imp = (spec: string) => `import { x } from '${spec}';\nexport const a = x;\n`;
+    expect(await ruleHits('src/main/x.ts', imp('../renderer/src/App'))).toHaveLength(1);
+    expect(await ruleHits('src/main/x.ts', imp('../server/http/app'))).toHaveLength(1);
+    expect(await ruleHits('src/main/x.ts', imp('../core/services'))).toEqual([]);
+    expect(await ruleHits('src/preload/x.ts', imp('../core/services'))).toHaveLength(1);
+    expect(await ruleHits('src/preload/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
+    expect(await ruleHits('src/preload/x.ts', imp('../shared/api/ipc'))).toEqual([]);
+  });
+
   it('reject UI words written straight into JSX', async () => {
     expect(await ruleHits('src/renderer/src/X.tsx', 'export const A = () => <p>确认</p>;\n')).toHaveLength(1);
     expect(await ruleHits('src/renderer/src/X.tsx', 'export const A = () => <p>Confirm</p>;\n')).toHaveLength(1);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher, type VerifyContext } from '../../src/core/vouchers/verifyVoucher';
+import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher, type VerifyContext } from '../../src/trust/verifyVoucher';
 import { base45Decode, base45Encode, BASE45_ALPHABET } from '../../src/shared/voucher/base45';
 import { decodeToken, encodePayload, holderCode, TOKEN_CHARS, TOKEN_HEADER, type VoucherFields } from '../../src/shared/voucher/token';
 import { REFUSAL_CODES, type VoucherVerdict } from '../../src/shared/voucher/verdict';

@@ -16,10 +16,10 @@ import type { VoucherStatusCode } from '../../shared/voucher/verdict';
 import type { Session } from '../auth/users';
 import type { Catalog } from '../catalog/catalog';
 import type { Db } from '../db/open';
-import type { CategoryAmount, JournalRecord } from '../journal/chain';
+import type { CategoryAmount, JournalRecord } from '../../trust/chain';
 import type { Journal } from '../journal/journal';
 import type { ManifestStore } from '../vouchers/manifestStore';
-import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher } from '../vouchers/verifyVoucher';
+import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher } from '../../trust/verifyVoucher';
 import { allocateWithAlternative, allocate, MAX_COMBINATIONS, type AllocResult, type AllocVoucher } from './allocate';
 import { VoucherStates } from './voucherState';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/open';
-import { GENESIS_HASH, hashRecord, verifyChain, type ChainVerdict, type JournalRecord } from './chain';
+import { GENESIS_HASH, hashRecord, verifyChain, type ChainVerdict, type JournalRecord } from '../../trust/chain';
 
 interface JournalRow {
   seq: number;

@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { DEVICE_HEADER, requestSigningInput, SIGNATURE_HEADER, TIME_HEADER } from '../../shared/sync/protocol';
-import { sign } from '../crypto/ed25519';
+import { sign } from '../../trust/ed25519';
 
 /** Why a call to the program did not give an answer we can use. */
 export class SyncFailure extends Error {

@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateKeyPair, privateKeyFromPem, privateKeyToPem, rawPublicKey } from '../crypto/ed25519';
+import { generateKeyPair, privateKeyFromPem, privateKeyToPem, rawPublicKey } from '../../trust/ed25519';
 
 /**
  * How the till's private key is protected at rest. Electron's main process passes one backed by

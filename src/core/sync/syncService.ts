@@ -11,7 +11,7 @@ import {
 } from '../../shared/sync/protocol';
 import { signedManifestSchema } from '../../shared/voucher/manifest';
 import { PosError } from '../../shared/api/errors';
-import { sign } from '../crypto/ed25519';
+import { sign } from '../../trust/ed25519';
 import type { Db } from '../db/open';
 import type { Journal } from '../journal/journal';
 import type { SettingsStore } from '../system/settings';

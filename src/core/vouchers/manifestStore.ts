@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { PosError } from '../../shared/api/errors';
 import type { SignedManifest } from '../../shared/voucher/manifest';
-import { publicKeyFromBase64url } from '../crypto/ed25519';
+import { publicKeyFromBase64url } from '../../trust/ed25519';
 import type { Db } from '../db/open';
 import type { SettingsStore } from '../system/settings';
-import { trustManifest, type TrustedManifest } from './trustedManifest';
+import { trustManifest, type TrustedManifest } from '../../trust/trustedManifest';
 
 const ROOT_KEY_SETTING = 'program.rootPublicKey';
 const LAST_SYNC_SETTING = 'sync.lastSuccessAt';

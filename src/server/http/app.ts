@@ -1,7 +1,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import crypto from 'node:crypto';
 import type { z } from 'zod';
-import { publicKeyFromBase64url, verify } from '../../core/crypto/ed25519';
+import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
 import {
   authorizeRequestSchema,
   batchRequestSchema,

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { privateKeyFromPem, privateKeyToPem } from '../../core/crypto/ed25519';
+import { privateKeyFromPem, privateKeyToPem } from '../../trust/ed25519';
 
 /**
  * Private keys live in files readable by their owner only (0600, in a 0700 folder) and are never

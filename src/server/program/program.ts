@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { generateKeyPair, rawPublicKey, sign } from '../../core/crypto/ed25519';
-import { manifestSigningInput } from '../../core/vouchers/trustedManifest';
+import { generateKeyPair, rawPublicKey, sign } from '../../trust/ed25519';
+import { manifestSigningInput } from '../../trust/trustedManifest';
 import { isNeverEligible } from '../../shared/domain/categories';
 import {
   campaignSchema,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { JournalRecord } from '../../core/journal/chain';
+import type { JournalRecord } from '../../trust/chain';
 import type { AuthorizeRequest, AuthorizeResponse, RejectReason } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import type { SqlDriver } from '../store/sqlDriver';

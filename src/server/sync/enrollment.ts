@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { GENESIS_HASH } from '../../core/journal/chain';
+import { GENESIS_HASH } from '../../trust/chain';
 import type { EnrollRequest, EnrollResponse } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import { ServerError } from './errors';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { publicKeyFromBase64url, verify } from '../../core/crypto/ed25519';
-import { verifyChain, type JournalRecord } from '../../core/journal/chain';
-import { DEFAULT_CLOCK_SKEW_MS } from '../../core/vouchers/verifyVoucher';
+import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
+import { verifyChain, type JournalRecord } from '../../trust/chain';
+import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
 import { batchSigningInput, type BatchRequest, type BatchResponse, type RejectReason } from '../../shared/sync/protocol';
 import { campaignSchema, type Campaign } from '../../shared/voucher/manifest';
 import { toVoucherRecord, type ProgramStore, type VoucherRecord } from '../store/programStore';
@@ -64,7 +64,7 @@ export async function intakeBatch(
       !verify(publicKeyFromBase64url(device.public_key), Buffer.from(batchSigningInput(batch)), Buffer.from(batch.signature, 'base64url'))
     )
       return rejectAll('bad_signature');
-    const records = batch.records as JournalRecord[];
+    const records: JournalRecord[] = batch.records;
     if (records.some((r) => r.deviceId !== batch.deviceId)) return rejectAll('bad_chain');
     // Reversals may point at redemptions from earlier batches: tell the chain check about those.
     const earlier = new Set<string>();

@@ -47,6 +47,12 @@ export const authorizeResponseSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('declined'), reason: z.enum(REJECT_REASONS) }),
 ]);
 
+export const categoryAmountSchema = z.object({ amountFen: z.number().int(), quantity: z.number().int() });
+
+/**
+ * One journal record (DESIGN.md §3): append-only, hash-chained. This schema is the one definition of
+ * the record; the till, the chain and the program server use the type inferred from it.
+ */
 export const journalRecordSchema = z.object({
   seq: z.number().int().positive(),
   id: z.uuid(),
@@ -60,9 +66,12 @@ export const journalRecordSchema = z.object({
   kind: z.enum(['fixed', 'balance']),
   amountFen: z.number().int().nonnegative(),
   forfeitedFen: z.number().int().nonnegative(),
-  categories: z.record(z.string().max(40), z.object({ amountFen: z.number().int(), quantity: z.number().int() })),
+  categories: z.record(z.string().max(40), categoryAmountSchema),
+  /** The sale's other tender (cash or card), carried on the sale's first record only, so sums never double. */
   otherTenderFen: z.number().int().nonnegative(),
+  /** "offline", or the program's online authorization id. */
   authorization: z.string().max(80),
+  /** For a reversal: the id of the record it reverses. */
   reverses: z.string().nullable(),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -110,6 +119,8 @@ export const statusResponseSchema = z.object({
   cursor: z.string(),
 });
 
+export type JournalRecord = z.output<typeof journalRecordSchema>;
+export type CategoryAmount = z.output<typeof categoryAmountSchema>;
 export type EnrollRequest = z.output<typeof enrollRequestSchema>;
 export type EnrollResponse = z.output<typeof enrollResponseSchema>;
 export type AuthorizeRequest = z.output<typeof authorizeRequestSchema>;

@@ -1,6 +1,6 @@
-import { decodeToken } from '../../shared/voucher/token';
-import type { VoucherVerdict } from '../../shared/voucher/verdict';
-import { verify } from '../crypto/ed25519';
+import { decodeToken } from '../shared/voucher/token';
+import type { VoucherVerdict } from '../shared/voucher/verdict';
+import { verify } from './ed25519';
 import type { TrustedManifest } from './trustedManifest';
 
 export interface VerifyContext {

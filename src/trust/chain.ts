@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { JournalRecord } from '../shared/sync/protocol';
 
 /**
  * The redemption journal's record and its hash chain (DESIGN.md §3). Each record's hash covers a
@@ -6,35 +7,8 @@ import crypto from 'node:crypto';
  * reordering any record breaks every hash after it. The same code verifies on the till and on the
  * program server.
  */
-export interface CategoryAmount {
-  amountFen: number;
-  quantity: number;
-}
-
-export interface JournalRecord {
-  seq: number;
-  id: string;
-  deviceId: string;
-  type: 'redeem' | 'reverse';
-  /** ISO 8601 UTC. */
-  time: string;
-  cashierId: number;
-  saleId: string;
-  voucherId: string;
-  campaignId: number;
-  kind: 'fixed' | 'balance';
-  amountFen: number;
-  forfeitedFen: number;
-  categories: Record<string, CategoryAmount>;
-  /** The sale's other tender (cash or card), carried on the sale's first record only, so sums never double. */
-  otherTenderFen: number;
-  /** "offline", or the program's online authorization id. */
-  authorization: string;
-  /** For a reversal: the id of the record it reverses. */
-  reverses: string | null;
-  prevHash: string;
-  hash: string;
-}
+// One record type for the till and the program: inferred from the protocol schema that validates it on the wire.
+export type { CategoryAmount, JournalRecord } from '../shared/sync/protocol';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const FORMAT = 'caretill-journal/1';
