@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import babyCampaignYaml from '../../resources/sample/campaign-baby.yaml?raw';
 import childCampaign from '../../resources/sample/campaign-child.json' with { type: 'json' };
 import type { Services } from '../core/services';
+import type { Logger } from '../core/system/log';
 import { holderCode } from '../shared/voucher/token';
 import { renderCardsPdf } from '../server/cards/cardsPdf';
 import { findCjkFont } from '../server/cards/fonts';
@@ -44,15 +45,17 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
     let server: RunningProgramServer;
     try {
       server = await startProgramServer({ store, port: preferred });
-    } catch {
+    } catch (err) {
+      // Usually the port of the last run is taken by another program now: any free port will do.
+      services.log.info({ err, preferred }, 'demo program server could not reuse its port');
       server = await startProgramServer({ store, port: 0 });
     }
     fs.writeFileSync(portFile, String(server.port));
     if (!services.sync.enrolled()) await services.sync.enroll(server.url, await createEnrollmentCode(store, DEMO_MERCHANT), 'demo till');
-    else if (services.sync.serverUrl() !== server.url) services.settings.write('sync.serverUrl', server.url); // the demo server moved port
-    services.settings.write('demo.program', true);
+    else services.sync.serverMoved(server.url); // the demo server may have had to take another port
+    services.settings.set('demo.program', true);
     const csv = path.join(dir, 'demo-vouchers.csv');
-    const cards = writeDemoFiles(store, dir, csv);
+    const cards = writeDemoFiles(store, dir, csv, services.log);
     return {
       dir,
       csv,
@@ -86,7 +89,7 @@ async function ensureProgram(store: ProgramStore, dir: string): Promise<void> {
     await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
 }
 
-async function writeDemoFiles(store: ProgramStore, dir: string, csv: string): Promise<string | null> {
+async function writeDemoFiles(store: ProgramStore, dir: string, csv: string, log: Logger): Promise<string | null> {
   const vouchers = await store.listVouchers();
   const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
   fs.writeFileSync(
@@ -112,7 +115,9 @@ async function writeDemoFiles(store: ProgramStore, dir: string, csv: string): Pr
     );
     fs.writeFileSync(file, pdf);
     return file;
-  } catch {
+  } catch (err) {
+    // Cards are a convenience (the CSV has every code); without a CJK font or disk space there are none.
+    log.warn({ err, file }, 'demo voucher cards could not be written');
     return null;
   }
 }

@@ -20,7 +20,9 @@ async function main(argv: string[]): Promise<void> {
   const dataDir = resolveDataDir(argv);
   let services: Services;
   try {
-    services = createServices({ dataDir, host: 'node-host', appVersion: APP_VERSION });
+    // The log file in the data folder is always written; stderr too in development (it would clutter a shop's console).
+    const logToStderr = process.env.NODE_ENV === 'development' || process.env.CARETILL_LOG_STDERR === '1';
+    services = createServices({ dataDir, host: 'node-host', appVersion: APP_VERSION }, { logToStderr });
   } catch (e) {
     if (e instanceof PosError) {
       // Both languages: at this point we cannot know which one the shop chose.
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
   if (demo) {
     process.stdout.write(`Demo program server on ${demo.server.url}; demo voucher codes in ${demo.csv}\n`);
     process.stdout.write(`Settle what the till uploads: npm run program -- statements create --home ${demo.dir}\n`);
+    // writeDemoFiles logs its own failure and resolves to null.
     void demo.cards.then((file) => file && process.stdout.write(`Demo voucher cards to print or show to the camera: ${file}\n`));
   }
 
@@ -46,10 +49,12 @@ async function main(argv: string[]): Promise<void> {
     closing = true;
     // Never hang on exit: whatever is still open after 3 s is cut (the database is closed by the OS; WAL keeps it consistent).
     setTimeout(() => process.exit(0), 3000).unref();
-    void Promise.all([host.close(), demo?.close()]).finally(() => {
-      services.close();
-      process.exit(0);
-    });
+    void Promise.all([host.close(), demo?.close()])
+      .catch((err: unknown) => services.log.warn({ err }, 'shutdown was not clean'))
+      .finally(() => {
+        services.close();
+        process.exit(0);
+      });
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

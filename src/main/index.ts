@@ -32,7 +32,7 @@ if (!app.requestSingleInstanceLock()) {
       try {
         services = createServices(
           { dataDir: resolveDataDir(process.argv.slice(1)), host: 'electron', appVersion: APP_VERSION },
-          { keyProtector: keychain() },
+          { keyProtector: keychain(), logToStderr: !app.isPackaged },
         );
       } catch (e) {
         const message = e instanceof PosError ? `${errorMessage('zh-CN', e)}\n\n${errorMessage('en', e)}` : String(e);
@@ -50,9 +50,18 @@ if (!app.requestSingleInstanceLock()) {
       // Same first-run experience as the Node host: a demo program unless the till is enrolled elsewhere.
       const demo = process.argv.includes('--no-demo')
         ? Promise.resolve(null)
-        : import('../demo/demoProgram').then((m) => m.startDemoProgram(s)).catch(() => null);
+        : import('../demo/demoProgram')
+            .then((m) => m.startDemoProgram(s))
+            .catch((err: unknown) => {
+              // The till works without the demo (it waits for a real enrollment); the log says why.
+              s.log.error({ err }, 'demo program did not start');
+              return null;
+            });
       void demo.then(() => s.sync.start());
-      app.on('before-quit', () => void demo.then((d) => d?.close()));
+      app.on(
+        'before-quit',
+        () => void demo.then((d) => d?.close()).catch((err: unknown) => s.log.warn({ err }, 'demo program did not close')),
+      );
       createWindow();
     })
     .catch((e: unknown) => {

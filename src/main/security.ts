@@ -1,4 +1,4 @@
-import { app, session, shell, type WebContents, type WebFrameMain } from 'electron';
+import { app, dialog, session, shell, type WebContents, type WebFrameMain } from 'electron';
 import { RENDERER_CSP } from '../shared/csp';
 
 /**
@@ -35,7 +35,11 @@ export function hardenApp(isAppUrl: (url: string) => boolean): void {
       });
       ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === 'media' && isAppUrl(requestingOrigin));
     })
-    .catch(() => undefined);
+    .catch((e: unknown) => {
+      // Without the CSP and the permission handlers the window must not open at all.
+      dialog.showErrorBox('关爱收银台 CareTill', `Security setup failed: ${String(e)}`);
+      app.exit(3);
+    });
 }
 
 /** IPC is answered only for our own top-level page, never for an iframe or a foreign page. */

@@ -1,12 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { PosError } from '../shared/api/errors';
-import {
-  MANIFEST_SIGNING_CONTEXT,
-  manifestSchema,
-  signedManifestSchema,
-  type Campaign,
-  type Manifest,
-} from '../shared/voucher/manifest';
+import { MANIFEST_SIGNING_CONTEXT, manifestSchema, signedManifestSchema, type Campaign, type Manifest } from '../shared/voucher/manifest';
 import { publicKeyFromBase64url, verify } from './ed25519';
 
 /** A manifest whose signature has been checked, indexed for the scan path (no parsing per scan). */

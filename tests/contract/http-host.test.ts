@@ -29,10 +29,10 @@ describe('Node host HTTP boundary', () => {
       expect(res.status, String(auth)).toBe(401);
       expect(await res.json()).toEqual({ ok: false, error: { code: 'unauthorized', message: 'missing or wrong launch token' } });
     }
-    expect(h.services.settings.locale()).toBe('zh-CN');
+    expect(h.services.settings.get('locale')).toBe('zh-CN');
     const ok = await post('setLocale', body, { authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
-    expect(h.services.settings.locale()).toBe('en');
+    expect(h.services.settings.get('locale')).toBe('en');
   });
 
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {

@@ -39,7 +39,7 @@ describe.each([direct, overHttp])('PosApi contract via $name', (factory) => {
     expect(await api.getSettings({})).toEqual({ ok: true, value: { locale: 'zh-CN', shopName: null, timeZone: 'Asia/Shanghai' } });
     expect(await api.setLocale({ locale: 'en' })).toMatchObject({ ok: true, value: { locale: 'en' } });
     expect(await api.getSettings({})).toMatchObject({ ok: true, value: { locale: 'en' } });
-    expect(h.services.settings.locale()).toBe('en');
+    expect(h.services.settings.get('locale')).toBe('en');
   });
 
   it('a malformed argument gets a validation error naming the field, and changes nothing', async () => {
@@ -48,7 +48,7 @@ describe.each([direct, overHttp])('PosApi contract via $name', (factory) => {
     if (r.ok) return;
     expect(r.error.code).toBe('validation');
     expect(r.error.field).toBe('args.locale');
-    expect(h.services.settings.locale()).toBe('zh-CN');
+    expect(h.services.settings.get('locale')).toBe('zh-CN');
   });
 
   it('unexpected extra fields are refused', async () => {

@@ -1,5 +1,5 @@
 import { createPosApi, type PosApi } from '../../src/shared/api/client';
-import { API_PREFIX, SESSION_HEADER } from '../../src/shared/api/http';
+import { httpTransport } from '../../src/shared/api/http';
 import { createServices, type Services } from '../../src/core/services';
 import { startHost, type RunningHost } from '../../src/host/server';
 import { tempDir } from './tmp';
@@ -54,16 +54,7 @@ export const overHttp: HarnessFactory = {
   make: async () => {
     const s = setup();
     const host = await startHost({ dispatch: s.services.dispatch, port: 0 });
-    const api = createPosApi(async (method, args, sess) => {
-      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${host.token}` };
-      if (sess) headers[SESSION_HEADER] = sess;
-      const res = await fetch(`${host.url.replace(/\/$/, '')}${API_PREFIX}${method}`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ args }),
-      });
-      return res.json();
-    }, s.session);
+    const api = createPosApi(httpTransport({ baseUrl: host.url, launchToken: host.token }), s.session);
     return {
       name: 'http',
       api,

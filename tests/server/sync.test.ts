@@ -30,7 +30,7 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     cleanups.push(till.cleanup);
     expect(till.services.sync.connection()).toBe('online');
     expect(till.services.manifests.current()?.campaigns.size).toBe(2);
-    expect(till.services.settings.read('program.merchantId', null)).toBe('M1');
+    expect(till.services.settings.get('program.merchantId')).toBe('M1');
     const code = await world.code();
     const a = await enrolledTill(world);
     cleanups.push(a.cleanup);

@@ -62,7 +62,7 @@ describe('printing receipts', () => {
     return sale;
   };
   const saleIsIntact = (saleId: string) => {
-    expect(s.checkout.get(saleId).records).toHaveLength(1);
+    expect(s.sales.get(saleId).records).toHaveLength(1);
     expect(s.journal.verify().ok).toBe(true);
   };
 

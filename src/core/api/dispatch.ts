@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { PosError } from '../../shared/api/errors';
-import { isMethodName, posApiContract, type Access, type MethodArgs, type MethodName, type MethodOutput } from '../../shared/api/contract';
+import { isMethodName, posApiContract, type Access, type DomainContract, type PosApiContract } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
+import type { Logger } from '../system/log';
 
 /** What a bridge knows about the caller: the session it presented, if any. */
 export interface CallContext {
@@ -10,9 +11,13 @@ export interface CallContext {
 
 export type Role = 'cashier' | 'owner';
 
-export type Handlers = {
-  [M in MethodName]: (args: MethodArgs<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
+/** The handlers of one domain's contract slice: one function per method, typed by its schemas. */
+export type HandlersFor<C extends DomainContract> = {
+  [M in keyof C]: (args: z.output<C[M]['input']>, ctx: CallContext) => z.output<C[M]['output']> | Promise<z.output<C[M]['output']>>;
 };
+
+/** Every method's handler. Spreading the domains into this type fails the build if one is missing. */
+export type Handlers = HandlersFor<PosApiContract>;
 
 export interface Dispatcher {
   (method: unknown, args: unknown, ctx?: CallContext): Promise<Result<unknown>>;
@@ -24,11 +29,7 @@ export interface Dispatcher {
  * Nothing thrown escapes: a PosError keeps its code, anything else becomes `internal` with no
  * stack sent to the caller (it is logged here instead).
  */
-export function createDispatcher(
-  handlers: Handlers,
-  roleOf: (ctx: CallContext) => Role | null,
-  log: (e: unknown) => void = console.error,
-): Dispatcher {
+export function createDispatcher(handlers: Handlers, roleOf: (ctx: CallContext) => Role | null, log: Logger): Dispatcher {
   return async (method, args, ctx = {}) => {
     try {
       if (!isMethodName(method)) {
@@ -47,7 +48,8 @@ export function createDispatcher(
       return { ok: true, value };
     } catch (e) {
       if (e instanceof PosError) return { ok: false, error: e.toApiError() };
-      log(e);
+      // Arguments are not logged: they can hold PINs and voucher tokens.
+      log.error({ err: e, method: isMethodName(method) ? method : 'unknown' }, 'handler failed');
       return { ok: false, error: { code: 'internal', message: 'internal error' } };
     }
   };

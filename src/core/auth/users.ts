@@ -97,6 +97,13 @@ export class Users {
     return token ? (this.sessions.get(token) ?? null) : null;
   }
 
+  /** The caller's session; `not_logged_in` without one (the dispatcher's role check runs first). */
+  require(token: string | undefined): Session {
+    const s = this.session(token);
+    if (!s) throw new PosError('not_logged_in', 'no session');
+    return s;
+  }
+
   /** An owner's PIN typed at the cashier's till to approve one action (e.g. a late void). */
   approveAsOwner(pin: string): User {
     const owners = this.db.prepare<[], { id: number }>("SELECT id FROM users WHERE role = 'owner' AND active = 1").all();

@@ -7,32 +7,31 @@ import {
   type QuoteLine,
   type QuoteVoucher,
   type SaleInput,
-  type SaleSummary,
 } from '../../shared/api/schemas/checkout';
-import type { Category } from '../../shared/domain/categories';
 import type { Campaign } from '../../shared/voucher/manifest';
 import { maskVoucherId, normalizeScan, type VoucherFields } from '../../shared/voucher/token';
 import type { VoucherStatusCode } from '../../shared/voucher/verdict';
 import type { Session } from '../auth/users';
 import type { Catalog } from '../catalog/catalog';
 import type { Db } from '../db/open';
-import type { CategoryAmount, JournalRecord } from '../../trust/chain';
+import type { CategoryAmount } from '../../trust/chain';
 import type { Journal } from '../journal/journal';
 import type { ManifestStore } from '../vouchers/manifestStore';
+import type { SaleQueries } from '../sales/saleQueries';
 import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher } from '../../trust/verifyVoucher';
 import { allocateWithAlternative, allocate, MAX_COMBINATIONS, type AllocResult, type AllocVoucher } from './allocate';
 import { VoucherStates } from './voucherState';
 
 /** Largest basket a till accepts: ¥1,000,000. Above it, a quantity or a price is a typo. */
 export const MAX_SALE_FEN = 100_000_000;
-/** A cashier may void their own sale for this long; after it, or for another's sale, the owner decides. */
-export const SELF_VOID_MS = 10 * 60 * 1000;
 
 export interface CheckoutDeps {
   db: Db;
   catalog: Catalog;
   manifests: ManifestStore;
   journal: Journal;
+  /** Reads a recorded sale back: what commit and void return. */
+  queries: SaleQueries;
   merchantId: () => string | null;
   /** Last successful contact with the program (ISO), for the max-hours-offline rule. */
   lastSyncAt: () => string | null;
@@ -57,8 +56,8 @@ interface Computation {
 }
 
 /**
- * The cashier's sale: quote (what each voucher would pay) and commit (record it for good), void,
- * and today's history. Stateless: the renderer sends item ids, quantities and scanned strings;
+ * The sale's commands: quote (what each voucher would pay), commit (record it for good) and void.
+ * Reading sales back is SaleQueries' work. Stateless: the renderer sends item ids, quantities and scanned strings;
  * prices, eligibility and the allocation are always recomputed here, and recomputed again inside
  * the commit transaction, so what is recorded is what core computed, never what a client claimed.
  */
@@ -85,7 +84,7 @@ export class Checkout {
     auth: { online: boolean; ids: ReadonlyMap<string, string> } = { online: false, ids: new Map() },
   ): CompletedSale {
     const existing = this.d.db.prepare<[string], { id: string }>('SELECT id FROM sales WHERE id = ?').get(input.clientSaleId);
-    if (existing) return this.get(existing.id);
+    if (existing) return this.d.queries.get(existing.id);
     const run = this.d.db.transaction((): string => {
       // Recomputed inside the write transaction: nothing can change between check and write.
       const c = this.compute(input, auth.online);
@@ -158,7 +157,7 @@ export class Checkout {
       this.d.onCommitted?.(saleId);
       return saleId;
     });
-    return this.get(run.immediate());
+    return this.d.queries.get(run.immediate());
   }
 
   /** Voids a sale with one `reverse` record per redemption. Own sale within 10 minutes, else the owner. */
@@ -172,7 +171,7 @@ export class Checkout {
           .get(saleId);
         if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
         if (sale.voided_at) throw new PosError('already_voided', `sale ${saleId} is already voided`);
-        if (!this.voidableBySelf(actor, sale.cashier_id, sale.created_at)) {
+        if (!this.d.queries.voidableBySelf(actor, sale.cashier_id, sale.created_at)) {
           if (!ownerApproval) throw new PosError('void_needs_owner', 'this void needs the owner');
           ownerApproval();
         }
@@ -189,129 +188,7 @@ export class Checkout {
         this.d.db.prepare('UPDATE sales SET voided_at = ?, voided_by = ? WHERE id = ?').run(nowIso, actor.id, saleId);
       })
       .immediate();
-    return this.get(saleId);
-  }
-
-  voidableBySelf(actor: Session, saleCashierId: number, createdAt: string): boolean {
-    if (actor.role === 'owner') return true;
-    return actor.id === saleCashierId && this.d.now() - Date.parse(createdAt) <= SELF_VOID_MS;
-  }
-
-  get(saleId: string): CompletedSale {
-    const sale = this.d.db
-      .prepare<
-        [string],
-        {
-          id: string;
-          created_at: string;
-          cashier_id: number;
-          cashier_name: string;
-          total_fen: number;
-          voucher_paid_fen: number;
-          other_tender_fen: number;
-          forfeited_fen: number;
-          voided_at: string | null;
-        }
-      >('SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?')
-      .get(saleId);
-    if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
-    const lines = this.d.db
-      .prepare<
-        [string],
-        {
-          item_id: number;
-          name: string;
-          category: string;
-          unit: string;
-          unit_price_fen: number;
-          quantity: number;
-          amount_fen: number;
-          voucher_paid_fen: number;
-          eligibility: QuoteLine['status'];
-        }
-      >('SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no')
-      .all(saleId)
-      .map<QuoteLine>((l) => ({
-        itemId: l.item_id,
-        name: l.name,
-        category: l.category as Category,
-        unit: l.unit,
-        unitPriceFen: l.unit_price_fen,
-        quantity: l.quantity,
-        amountFen: l.amount_fen,
-        eligibleFen: l.voucher_paid_fen,
-        voucherPaidFen: l.voucher_paid_fen,
-        status: l.eligibility,
-        reason: null,
-      }));
-    const records = this.d.journal.bySale(saleId);
-    const manifest = this.d.manifests.current();
-    const vouchers = records
-      .filter((r) => r.type === 'redeem')
-      .map((r) => {
-        const campaign = manifest?.campaigns.get(r.campaignId);
-        const state = this.states.get(r.voucherId);
-        return {
-          voucherId: r.voucherId,
-          masked: maskVoucherId(r.voucherId),
-          campaignId: r.campaignId,
-          campaignName: campaign ? campaign.names : { zh: `活动 ${r.campaignId}`, en: `Campaign ${r.campaignId}` },
-          kind: r.kind,
-          usedFen: r.amountFen,
-          forfeitedFen: r.forfeitedFen,
-          balanceAfterFen: r.kind === 'balance' && state ? state.face_value_fen - state.spent_fen : null,
-        };
-      });
-    return {
-      saleId,
-      createdAt: sale.created_at,
-      cashier: { id: sale.cashier_id, name: sale.cashier_name },
-      lines,
-      vouchers,
-      totals: {
-        basketFen: sale.total_fen,
-        voucherPaidFen: sale.voucher_paid_fen,
-        otherTenderFen: sale.other_tender_fen,
-        forfeitedFen: sale.forfeited_fen,
-      },
-      records: records.map((r: JournalRecord) => ({ seq: r.seq, id: r.id, type: r.type, hash: r.hash, authorization: r.authorization })),
-      voidedAt: sale.voided_at,
-    };
-  }
-
-  /** Sales since `sinceIso` (the start of the shop's day), newest first. */
-  list(sinceIso: string, actor: Session): SaleSummary[] {
-    return this.d.db
-      .prepare<
-        [string],
-        {
-          id: string;
-          created_at: string;
-          cashier_id: number;
-          cashier_name: string;
-          total_fen: number;
-          voucher_paid_fen: number;
-          other_tender_fen: number;
-          forfeited_fen: number;
-          voided_at: string | null;
-        }
-      >(
-        'SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.created_at >= ? ORDER BY s.created_at DESC LIMIT 500',
-      )
-      .all(sinceIso)
-      .map((s) => ({
-        saleId: s.id,
-        createdAt: s.created_at,
-        cashierName: s.cashier_name,
-        totals: {
-          basketFen: s.total_fen,
-          voucherPaidFen: s.voucher_paid_fen,
-          otherTenderFen: s.other_tender_fen,
-          forfeitedFen: s.forfeited_fen,
-        },
-        voidedAt: s.voided_at,
-        voidableBySelf: s.voided_at === null && this.voidableBySelf(actor, s.cashier_id, s.created_at),
-      }));
+    return this.d.queries.get(saleId);
   }
 
   // ---------------------------------------------------------------------------------------------

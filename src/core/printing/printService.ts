@@ -2,21 +2,11 @@ import QRCode from 'qrcode';
 import type { CompletedSale } from '../../shared/api/schemas/checkout';
 import type { PrinterSettings, PrinterState, PrintJob, ReceiptPreview } from '../../shared/api/schemas/printing';
 import type { Db } from '../db/open';
+import type { Logger } from '../system/log';
 import type { SettingsStore } from '../system/settings';
 import { esc, receiptDocument, type ReceiptCopy, type ReceiptDoc } from './receiptDocument';
 import { COLUMNS, toEscpos, toPreviewLines } from './render';
 import { PrintFailure, sendToPrinter, type PrintErrorCode, type TransportOptions } from './transport';
-
-export const DEFAULT_PRINTER: PrinterSettings = {
-  kind: 'none',
-  uri: '',
-  width: 58,
-  qr: 'native',
-  drawer: false,
-  copies: { beneficiary: true, shop: false },
-  timeoutMs: 4000,
-  confirm: true,
-};
 
 interface JobRow {
   id: number;
@@ -34,7 +24,9 @@ interface JobRow {
 export interface PrintDeps {
   db: Db;
   settings: SettingsStore;
+  /** Reads a recorded sale (SaleQueries.get): printing only ever reads sales. */
   sale: (saleId: string) => CompletedSale;
+  log: Logger;
   shopName: () => string;
   tillId: () => string;
   timeZone: () => string;
@@ -61,12 +53,12 @@ export class PrintService {
   constructor(private readonly d: PrintDeps) {}
 
   config(): PrinterSettings {
-    return { ...DEFAULT_PRINTER, ...this.d.settings.read<Partial<PrinterSettings>>('printer.config', {}) };
+    return this.d.settings.get('printer.config');
   }
 
   /** Saving the settings is usually "I fixed the printer": waiting receipts are tried right away. */
   saveConfig(c: PrinterSettings): PrinterSettings {
-    this.d.settings.write('printer.config', c);
+    this.d.settings.set('printer.config', c);
     this.retryNow();
     return this.config();
   }
@@ -186,6 +178,10 @@ export class PrintService {
         } catch (e) {
           const code: PrintErrorCode = e instanceof PrintFailure ? e.code : 'printer_error';
           const attempts = job.attempts + 1;
+          this.d.log.warn(
+            { jobId: job.id, kind: job.kind, code, attempts, err: e instanceof PrintFailure ? undefined : e },
+            'printing failed',
+          );
           const base = this.d.retryBaseMs ?? 2000;
           // A retry asked for while this attempt was under way gets one more attempt at once; otherwise back off.
           const retryAtOnce = this.rerun;

@@ -14,6 +14,8 @@ import { PosError } from '../../shared/api/errors';
 import { sign } from '../../trust/ed25519';
 import type { Db } from '../db/open';
 import type { Journal } from '../journal/journal';
+import type { SyncState } from '../../shared/api/schemas/sync';
+import type { Logger } from '../system/log';
 import type { SettingsStore } from '../system/settings';
 import type { ManifestStore } from '../vouchers/manifestStore';
 import { SyncClient, SyncFailure } from './client';
@@ -27,6 +29,7 @@ export interface SyncDeps {
   deviceId: () => string;
   key: DeviceKey;
   now: () => number;
+  log: Logger;
   /** Records per batch. */
   batchSize?: number;
   timeoutMs?: number;
@@ -36,8 +39,6 @@ export interface UploadProgress {
   total: number;
   done: number;
 }
-
-const URL_SETTING = 'sync.serverUrl';
 
 /**
  * The till's side of DESIGN.md §5: enrollment, manifest refresh, online authorization, the
@@ -56,7 +57,44 @@ export class SyncService {
   constructor(private readonly d: SyncDeps) {}
 
   serverUrl(): string | null {
-    return this.d.settings.read<string | null>(URL_SETTING, null);
+    return this.d.settings.get('sync.serverUrl');
+  }
+
+  /** The demo program moved to another port on this machine: follow it (nothing else may rewrite the URL). */
+  serverMoved(url: string): void {
+    if (this.serverUrl() === url) return;
+    this.d.settings.set('sync.serverUrl', url);
+    this.client = null;
+  }
+
+  /** What the status bar and the settlement screen show of the connection to the program. */
+  state(): SyncState {
+    return {
+      connection: this.connection(),
+      serverUrl: this.serverUrl(),
+      merchantId: this.d.settings.get('program.merchantId'),
+      merchantName: this.d.settings.get('program.merchantName'),
+      pending: this.pending(),
+      lastSyncAt: this.d.manifests.lastSyncAt(),
+      lastError: this.lastError,
+      progress: this.progress,
+    };
+  }
+
+  /**
+   * Sync in the background after a sale, a void or an enrollment. A failure is not the caller's
+   * (the records wait in the outbox and the timer tries again) but it is logged.
+   */
+  syncSoon(reason: string): void {
+    // syncNow has logged the failure itself; this line only says what started it.
+    this.syncNow().catch(() => this.d.log.debug({ reason }, 'background sync did not complete'));
+  }
+
+  /** Gives a reservation back (a sale that failed or was voided). Best effort: unused holds expire on the program. */
+  releaseSoon(authorizationId: string, reason: string): void {
+    this.release(authorizationId).catch((err: unknown) =>
+      this.d.log.warn({ err: describe(err), authorizationId, reason }, 'releasing a reservation failed'),
+    );
   }
 
   enrolled(): boolean {
@@ -113,20 +151,20 @@ export class SyncService {
     const v = r.value!;
     this.d.manifests.setTrustAnchor(v.rootPublicKey);
     this.d.manifests.install(v.manifest);
-    this.d.settings.write('program.merchantId', v.merchantId);
-    this.d.settings.write('program.merchantName', v.merchantName);
-    this.d.settings.write(URL_SETTING, serverUrl);
+    this.d.settings.set('program.merchantId', v.merchantId);
+    this.d.settings.set('program.merchantName', v.merchantName);
+    this.d.settings.set('sync.serverUrl', serverUrl);
     this.client = null;
     this.lastOk = this.d.now();
     return { merchantId: v.merchantId, merchantName: v.merchantName };
   }
 
   async refreshManifest(): Promise<number | null> {
-    const etag = this.d.settings.read<string | null>('sync.manifestEtag', null);
+    const etag = this.d.settings.get('sync.manifestEtag');
     const r = await this.track(this.api().call('GET', '/v1/manifest', undefined, signedManifestSchema, etag ? { etag } : {}));
     if (r.status === 304 || !r.value) return null;
     const installed = this.d.manifests.install(r.value);
-    if (r.etag) this.d.settings.write('sync.manifestEtag', r.etag);
+    if (r.etag) this.d.settings.set('sync.manifestEtag', r.etag);
     return installed.version;
   }
 
@@ -214,7 +252,7 @@ export class SyncService {
   }
 
   async pullStatus(): Promise<void> {
-    const cursor = this.d.settings.read<string>('sync.statusCursor', '');
+    const cursor = this.d.settings.get('sync.statusCursor');
     const r = (await this.track(this.api().call('GET', `/v1/status?cursor=${encodeURIComponent(cursor)}`, undefined, statusResponseSchema)))
       .value!;
     this.d.db.transaction(() => {
@@ -229,7 +267,7 @@ export class SyncService {
       );
       for (const s of r.statements)
         st.run(s.statementId, s.status, s.totalFen, s.recordCount, s.periodUntil, s.createdAt, s.approvedAt, s.paidAt, s.payoutReference);
-      this.d.settings.write('sync.statusCursor', r.cursor);
+      this.d.settings.set('sync.statusCursor', r.cursor);
     })();
   }
 
@@ -245,6 +283,7 @@ export class SyncService {
       } catch (e) {
         this.failures++;
         this.lastError = e instanceof SyncFailure ? e.code : e instanceof PosError ? e.code : String(e);
+        this.d.log.warn({ err: describe(e), failures: this.failures, pending: this.pending() }, 'sync failed');
         throw e;
       } finally {
         this.running = null;
@@ -260,7 +299,11 @@ export class SyncService {
         if (!this.enrolled()) return schedule(everyMs);
         this.syncNow().then(
           () => schedule(everyMs),
-          () => schedule(Math.min(15 * 60_000, 30_000 * 2 ** Math.min(this.failures, 5)) * (0.75 + Math.random() * 0.5)),
+          () => {
+            const delay = Math.min(15 * 60_000, 30_000 * 2 ** Math.min(this.failures, 5)) * (0.75 + Math.random() * 0.5);
+            this.d.log.info({ failures: this.failures, retryInMs: Math.round(delay) }, 'next sync after backoff');
+            schedule(delay);
+          },
         );
       }, ms);
       this.timer.unref();
@@ -271,6 +314,13 @@ export class SyncService {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
   }
+}
+
+/** A failure as a log field: the code and message of our own errors, the error itself otherwise. */
+function describe(e: unknown): unknown {
+  if (e instanceof SyncFailure) return { kind: e.kind, code: e.code, message: e.message };
+  if (e instanceof PosError) return { code: e.code, message: e.message };
+  return e;
 }
 
 export function toPosError(e: unknown): PosError {

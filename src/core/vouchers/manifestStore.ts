@@ -6,9 +6,6 @@ import type { Db } from '../db/open';
 import type { SettingsStore } from '../system/settings';
 import { trustManifest, type TrustedManifest } from '../../trust/trustedManifest';
 
-const ROOT_KEY_SETTING = 'program.rootPublicKey';
-const LAST_SYNC_SETTING = 'sync.lastSuccessAt';
-
 /**
  * The till's copy of the program's campaign manifest. Only a manifest signed by the program's
  * root key (learned at enrollment) is installed, and never one older than what the till has:
@@ -26,11 +23,11 @@ export class ManifestStore {
 
   /** When this till last heard from the program (a manifest installed or, later, a sync). */
   lastSyncAt(): string | null {
-    return this.settings.read<string | null>(LAST_SYNC_SETTING, null);
+    return this.settings.get('sync.lastSuccessAt');
   }
 
   markSynced(at = new Date(this.now()).toISOString()): void {
-    this.settings.write(LAST_SYNC_SETTING, at);
+    this.settings.set('sync.lastSuccessAt', at);
   }
 
   /** Sets the program's root public key (raw Ed25519, base64url). Done once, at enrollment. */
@@ -40,12 +37,12 @@ export class ManifestStore {
     } catch {
       throw new PosError('validation', 'root public key is not a raw Ed25519 key', { field: 'rootPublicKey' });
     }
-    this.settings.write(ROOT_KEY_SETTING, rootPublicKey);
+    this.settings.set('program.rootPublicKey', rootPublicKey);
     this.rootKey = undefined;
   }
 
   trustAnchor(): string | null {
-    return this.settings.read<string | null>(ROOT_KEY_SETTING, null);
+    return this.settings.get('program.rootPublicKey');
   }
 
   /** The manifest in force, verified and indexed once, then served from memory. */

@@ -39,6 +39,12 @@ export const en: Record<MessageKey, string> = {
   'diag.connection': 'Connection',
   'diag.startedAt': 'Started',
   'diag.refresh': 'Refresh',
+  'diag.logFile': 'Log file',
+  'diag.log.title': 'Recent log',
+  'diag.log.intro':
+    'Background problems (uploads, printing) are recorded here, never PINs, voucher codes or keys. When you call support, save the log to a file and send it along.',
+  'diag.log.empty': 'Nothing logged yet.',
+  'diag.log.save': 'Save log to a file',
   'common.loading': 'Loading…',
   'common.retry': 'Retry',
 

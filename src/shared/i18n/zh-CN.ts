@@ -40,6 +40,11 @@ export const zhCN = {
   'diag.connection': '联网状态',
   'diag.startedAt': '启动时间',
   'diag.refresh': '刷新',
+  'diag.logFile': '日志文件',
+  'diag.log.title': '最近的运行日志',
+  'diag.log.intro': '后台上传、打印等出错时会记在这里（不含密码、券码或密钥）。联系技术支持时，请保存日志文件一并发送。',
+  'diag.log.empty': '暂无日志记录。',
+  'diag.log.save': '保存日志到文件',
   'common.loading': '正在加载…',
   'common.retry': '重试',
 

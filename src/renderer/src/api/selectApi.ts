@@ -1,5 +1,5 @@
 import { createPosApi, type PosApi } from '../../../shared/api/client';
-import { API_PREFIX, SESSION_HEADER } from '../../../shared/api/http';
+import { httpTransport } from '../../../shared/api/http';
 import type { CaretillBridge } from '../../../shared/api/ipc';
 
 declare global {
@@ -23,12 +23,8 @@ export function selectApi(session: () => string | undefined): { api: PosApi; kin
     return { kind: 'ipc', api: createPosApi((method, args, s) => bridge[method](args, s), session) };
   }
   const token = takeLaunchToken();
-  const api = createPosApi(async (method, args, s) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    if (s) headers[SESSION_HEADER] = s;
-    const res = await fetch(`${API_PREFIX}${method}`, { method: 'POST', headers, body: JSON.stringify({ args }) });
-    return res.json();
-  }, session);
+  // fetch is bound: called as a detached function, some browsers throw "Illegal invocation".
+  const api = createPosApi(httpTransport({ baseUrl: '', launchToken: token, fetch: (...a) => fetch(...a) }), session);
   return { kind: 'http', api };
 }
 

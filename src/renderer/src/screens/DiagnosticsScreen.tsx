@@ -3,6 +3,7 @@ import type { Diagnostics } from '../../../shared/api/contract';
 import { useApi } from '../api/ApiContext';
 import { useCall } from '../api/useCall';
 import { useI18n } from '../i18n/I18nProvider';
+import { LogPanel } from './LogPanel';
 
 /** About & diagnostics: what support needs to know, readable by the owner. */
 export function DiagnosticsScreen() {
@@ -51,6 +52,7 @@ export function DiagnosticsScreen() {
       <button type="button" onClick={diag.reload}>
         {t('diag.refresh')}
       </button>
+      <LogPanel file={d.logFile} />
     </section>
   );
 }

@@ -1,0 +1,87 @@
+import { PosError } from '../../shared/api/errors';
+import type { CommitInput, CompletedSale } from '../../shared/api/schemas/checkout';
+import type { Session, Users } from '../auth/users';
+import type { Checkout } from '../checkout/checkout';
+import type { Journal } from '../journal/journal';
+import type { PrintService } from '../printing/printService';
+import { SyncFailure } from '../sync/client';
+import { toPosError, type SyncService } from '../sync/syncService';
+
+export interface SaleFlowDeps {
+  checkout: Checkout;
+  journal: Journal;
+  users: Users;
+  sync: SyncService;
+  printing: PrintService;
+}
+
+/**
+ * The sale as a workflow across domains (DESIGN.md §5, §6):
+ *   authorize online (or fall back to offline) → commit → give reservations back if the commit
+ *   fails → print → upload.
+ * The commit is the only step that must succeed; printing and uploading follow in the background
+ * and can never undo or block a recorded redemption.
+ */
+export class SaleFlow {
+  constructor(private readonly d: SaleFlowDeps) {}
+
+  async commit(input: CommitInput, cashier: Session): Promise<CompletedSale> {
+    const ids = await this.authorizeOnline(input);
+    let sale: CompletedSale;
+    try {
+      sale = this.d.checkout.commit(input, cashier, { online: ids !== null, ids: ids ?? new Map() });
+    } catch (e) {
+      this.releaseAll(ids, 'commit failed');
+      throw e;
+    }
+    this.d.printing.kick();
+    this.d.sync.syncSoon('sale committed');
+    return sale;
+  }
+
+  /** Voids with reverse records; gives the program's reservations back at once (the reversals upload either way). */
+  void(saleId: string, actor: Session, ownerPin: string | undefined): CompletedSale {
+    const approval = ownerPin === undefined ? null : () => void this.d.users.approveAsOwner(ownerPin);
+    const sale = this.d.checkout.void(saleId, actor, approval);
+    for (const r of this.d.journal.bySale(saleId)) {
+      if (r.type === 'redeem' && r.authorization !== 'offline') this.d.sync.releaseSoon(r.authorization, 'sale voided');
+    }
+    this.d.sync.syncSoon('sale voided');
+    return sale;
+  }
+
+  /**
+   * Asks the program to reserve what each voucher pays in this sale. Null when the till is not
+   * enrolled or the program cannot be reached: the sale then goes offline, within offline limits.
+   * A decline (used elsewhere, over balance, …) stops the sale with the program's reason.
+   */
+  private async authorizeOnline(input: CommitInput): Promise<Map<string, string> | null> {
+    if (!this.d.sync.enrolled()) return null;
+    const quote = this.d.checkout.quote(input, true);
+    const ids = new Map<string, string>();
+    try {
+      for (const v of quote.vouchers) {
+        if (!v.selected || !v.voucherId || v.campaignId === null || v.usedFen <= 0) continue;
+        const r = await this.d.sync.authorize(`${input.clientSaleId}:${v.voucherId}`, v.voucherId, v.campaignId, v.usedFen);
+        if (r.status === 'declined') {
+          this.releaseAll(ids, 'another voucher was declined');
+          throw new PosError('voucher_declined', `program declined ${v.masked}: ${r.reason}`, {
+            params: { voucher: v.masked ?? '', reason: r.reason },
+          });
+        }
+        ids.set(v.voucherId, r.authorizationId);
+      }
+      return ids;
+    } catch (e) {
+      if (e instanceof SyncFailure && e.kind === 'offline') {
+        this.releaseAll(ids, 'program unreachable mid-authorization');
+        return null;
+      }
+      throw e instanceof PosError ? e : toPosError(e);
+    }
+  }
+
+  private releaseAll(ids: ReadonlyMap<string, string> | null, reason: string): void {
+    for (const id of ids?.values() ?? []) this.d.sync.releaseSoon(id, reason);
+  }
+}

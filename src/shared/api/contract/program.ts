@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { settlementSchema, syncStateSchema } from '../schemas/sync';
+import { noArgs, type DomainContract } from './spec';
+
+/** The program (项目方): enrollment, sync, settlement. */
+export const programContract = {
+  enroll: {
+    input: z
+      .object({
+        serverUrl: z.url({ protocol: /^https?$/ }).max(200),
+        code: z.string().trim().min(4).max(40),
+        name: z.string().trim().max(60).default(''),
+      })
+      .strict(),
+    output: syncStateSchema,
+    access: 'owner',
+  },
+  getSync: { input: noArgs, output: syncStateSchema, access: 'cashier' },
+  syncNow: { input: noArgs, output: syncStateSchema, access: 'cashier' },
+  getSettlement: { input: noArgs, output: settlementSchema, access: 'owner' },
+} as const satisfies DomainContract;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { commitInputSchema, completedSaleSchema, quoteSchema, saleInputSchema, saleSummarySchema } from '../schemas/checkout';
+import { noArgs, type DomainContract } from './spec';
+
+export const journalCheckSchema = z.object({
+  ok: z.boolean(),
+  count: z.number().int(),
+  headSeq: z.number().int(),
+  problem: z.string().nullable(),
+});
+
+const saleId = z.string().max(64);
+
+/** The sale: quote, commit, void, today's sales, one sale, and the journal's own check. */
+export const salesContract = {
+  quoteSale: { input: saleInputSchema.strict(), output: quoteSchema, access: 'cashier' },
+  commitSale: { input: commitInputSchema.strict(), output: completedSaleSchema, access: 'cashier' },
+  voidSale: {
+    input: z.object({ saleId, ownerPin: z.string().max(16).optional() }).strict(),
+    output: completedSaleSchema,
+    access: 'cashier',
+  },
+  listSalesToday: { input: noArgs, output: z.array(saleSummarySchema), access: 'cashier' },
+  getSale: { input: z.object({ saleId }).strict(), output: completedSaleSchema, access: 'cashier' },
+  verifyJournal: { input: noArgs, output: journalCheckSchema, access: 'owner' },
+} as const satisfies DomainContract;
+
+export type JournalCheck = z.output<typeof journalCheckSchema>;

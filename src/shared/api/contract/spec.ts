@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Who may call a method. Checked in core on every call, never only hidden in the UI. */
+export type Access = 'public' | 'cashier' | 'owner';
+
+/** One PosApi method: its argument and result schemas and the role it needs. */
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  access: Access;
+}
+
+/** A domain's slice of the contract. Each domain file declares one with `satisfies DomainContract`. */
+export type DomainContract = Record<string, MethodSpec>;
+
+export const noArgs = z.object({}).strict();
+export const ok = z.object({});
