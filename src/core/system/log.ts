@@ -53,8 +53,10 @@ export function tailLog(dataDir: string, lines: number): string[] {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
-  } catch {
-    return [];
+  } catch (e) {
+    // Nothing logged yet is an empty log; anything else (permissions) is for the caller to show.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
   }
   try {
     const size = fs.fstatSync(fd).size;
