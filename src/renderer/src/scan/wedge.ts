@@ -1,59 +1,38 @@
+import { WedgeBuffer, type WedgeTiming } from './wedgeBuffer';
+
 /**
- * Keyboard-wedge scanner input (DESIGN.md §7). A USB scanner "types" its code very fast and ends
- * with Enter or Tab; a person types slowly. Keys that arrive at most `maxGapMs` apart are one
- * scan. `e.key` is used, never keyCodes, so every Base45 symbol (space $ % * + - . / :) survives.
+ * Keyboard-wedge scanner input (DESIGN.md §7): the DOM listener around WedgeBuffer, which holds
+ * the timing rules. This file only turns a keydown into a WedgeKey and acts on the answer.
  * Keys typed into an editable field are left alone unless the field has data-scan-target.
  */
-export interface WedgeOptions {
+export interface WedgeOptions extends WedgeTiming {
   onScan: (code: string) => void;
   /** keyCode 229: an input method (e.g. Chinese pinyin) is composing and swallowing the scanner's keys. */
   onImeDetected?: () => void;
-  maxGapMs?: number;
-  /**
-   * Once a burst has started like a scanner (3 fast keys), a longer gap is tolerated: a busy page
-   * (the camera decoding, a re-render) can delay key events, and a scan must not be cut in two.
-   */
-  burstGapMs?: number;
-  minLength?: number;
 }
 
-export function attachWedge(target: Window, options: WedgeOptions): () => void {
-  const maxGap = options.maxGapMs ?? 50;
-  const burstGap = options.burstGapMs ?? 300;
-  const minLength = options.minLength ?? 4;
-  let buffer = '';
-  let last = 0;
+const isEditable = (el: HTMLElement): boolean =>
+  el.isContentEditable || el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 
-  const editable = (el: EventTarget | null): boolean => {
-    if (!(el instanceof HTMLElement)) return false;
-    if (el.closest('[data-scan-target]')) return false;
-    return el.isContentEditable || el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
-  };
+export function attachWedge(target: Window, options: WedgeOptions): () => void {
+  const wedge = new WedgeBuffer(options);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.isComposing || e.keyCode === 229) {
-      options.onImeDetected?.();
-      return;
-    }
-    if (editable(e.target) || e.ctrlKey || e.altKey || e.metaKey) return;
-    const now = e.timeStamp || performance.now();
-    if (now - last > (buffer.length >= 3 ? burstGap : maxGap)) buffer = '';
-    last = now;
-    if (e.key === 'Enter' || e.key === 'Tab') {
-      const code = buffer;
-      buffer = '';
-      if (code.length >= minLength) {
-        // A scan: keep Enter from also pressing a focused button (e.g. "confirm").
-        e.preventDefault();
-        e.stopImmediatePropagation();
-        options.onScan(code);
-      }
-      return;
-    }
-    if (e.key.length === 1) {
-      buffer += e.key;
-      // Once it is clearly a scan, the keys must not reach the page (space would press buttons).
-      if (buffer.length >= 2) e.preventDefault();
+    const el = e.target instanceof HTMLElement ? e.target : null;
+    const step = wedge.key({
+      key: e.key,
+      time: e.timeStamp || performance.now(),
+      composing: e.isComposing || e.keyCode === 229,
+      modifier: e.ctrlKey || e.altKey || e.metaKey,
+      editable: el !== null && isEditable(el),
+      scanTarget: el?.closest('[data-scan-target]') != null,
+    });
+    if (step.kind === 'ime') options.onImeDetected?.();
+    else if (step.kind === 'swallow') e.preventDefault();
+    else if (step.kind === 'scan') {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      options.onScan(step.code);
     }
   };
 
