@@ -19,6 +19,7 @@ import { DeviceKey, type KeyProtector } from './sync/deviceKey';
 import { SyncService } from './sync/syncService';
 import { ensureDeviceIdentity } from './system/deviceIdentity';
 import { createLog, type Logger } from './system/log';
+import { makePrivateDir, makePrivateFiles } from './system/privateFiles';
 import { SettingsStore } from './system/settings';
 import { ManifestStore } from './vouchers/manifestStore';
 
@@ -64,13 +65,18 @@ export interface ServiceOptions {
  */
 export function createServices(config: CoreConfig, options: ServiceOptions = {}): Services {
   const now = options.now ?? Date.now;
+  makePrivateDir(config.dataDir);
   const log = createLog({ dataDir: config.dataDir, stderr: options.logToStderr ?? false });
   const databasePath = path.join(config.dataDir, DATABASE_FILE);
   const db = openDatabase(databasePath);
+  makePrivateFiles(config.dataDir, [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]);
   const deviceId = ensureDeviceIdentity(db, now);
   const settings = new SettingsStore(db);
   const manifests = new ManifestStore(db, settings, now);
-  const users = new Users(db, now);
+  const users = new Users(db, now, () => ({
+    idleMs: (role) => settings.get(role === 'owner' ? 'auth.ownerIdleMinutes' : 'auth.cashierIdleMinutes') * 60_000,
+    maxAgeMs: settings.get('auth.maxSessionHours') * 3_600_000,
+  }));
   const catalog = new Catalog(db);
   const journal = new Journal(db, () => deviceId);
   const sales = new SaleQueries({ db, journal, manifests, now });
@@ -109,7 +115,7 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.syncTimeoutMs ? { timeoutMs: options.syncTimeoutMs } : {}),
   });
-  const saleFlow = new SaleFlow({ checkout, journal, users, sync, printing });
+  const saleFlow = new SaleFlow({ checkout, queries: sales, journal, users, sync, printing });
 
   const handlers: Handlers = {
     ...systemHandlers({ config, db, databasePath, settings, manifests, users, sync, printing, startedAt: new Date(now()).toISOString() }),
@@ -119,7 +125,7 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     ...printingHandlers({ printing, queries: sales }),
     ...programHandlers({ db, sync, settings }),
   };
-  const roleOf = (ctx: CallContext) => users.session(ctx.sessionToken)?.role ?? null;
+  const roleOf = (ctx: CallContext, activity: boolean) => users.require(ctx.sessionToken, activity).role;
 
   // Receipts left waiting when the till stopped are tried again at once.
   printing.retryNow();

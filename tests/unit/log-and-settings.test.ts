@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Handlers } from '../../src/core/api/dispatch';
 import { catalogHandlers } from '../../src/core/handlers/catalog';
+import { DATABASE_FILE } from '../../src/core/config';
 import { createServices, type Services } from '../../src/core/services';
 import { tailLog } from '../../src/core/system/log';
 import { posApiContract } from '../../src/shared/api/contract';
@@ -107,5 +110,19 @@ describe('handlers per domain', () => {
     // @ts-expect-error only the catalogue's handlers: every other method is missing, so this is not Handlers
     const partial: Handlers = { ...catalogHandlers({ catalog: s.catalog }) };
     expect(Object.keys(partial)).toHaveLength(4);
+  });
+});
+
+describe('files at rest', () => {
+  it.skipIf(process.platform === 'win32')('the data folder is 0700 and the database, its WAL and the log are 0600', () => {
+    const s = start();
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(s.config.dataDir)).toBe(0o700);
+    for (const f of [DATABASE_FILE, `${DATABASE_FILE}-wal`]) {
+      const file = path.join(s.config.dataDir, f);
+      if (fs.existsSync(file)) expect(mode(file), f).toBe(0o600);
+    }
+    expect(mode(path.join(s.config.dataDir, DATABASE_FILE))).toBe(0o600);
+    expect(mode(path.join(s.config.dataDir, 'logs'))).toBe(0o700);
   });
 });

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/core/services';
-import type { PrinterSettings } from '../../src/shared/api/schemas/printing';
+import { printerSettingsSchema, type PrinterSettings } from '../../src/shared/api/schemas/printing';
+import { startPtyPrinter } from '../helpers/ptyPrinter';
 import { decodeEscpos, normalizeLines } from '../helpers/escposDecoder';
 import { closedPort, FakePrinter } from '../helpers/fakePrinter';
 import { seedTill } from '../helpers/seed';
@@ -145,17 +146,45 @@ describe('printing receipts', () => {
     expect(numbers).toEqual([a.saleId, b.saleId].map((id) => id.slice(0, 8).toUpperCase()));
   });
 
-  it('a device file receives the bytes; a missing device says so', async () => {
-    const device = path.join(t.dir, 'lp0');
-    fs.writeFileSync(device, '');
-    configure({ kind: 'device', uri: device, confirm: false });
-    sell();
-    await s.printing.settled();
-    expect(decodeEscpos(fs.readFileSync(device)).lines.join('\n')).toContain('爱心母婴店');
-    configure({ kind: 'device', uri: path.join(t.dir, 'no-such-lp'), confirm: false });
+  it('a serial printer device receives the bytes; a missing device says so', async () => {
+    const printerOnTty = await startPtyPrinter(path.join(t.dir, 'tty-bytes'));
+    try {
+      configure({ kind: 'device', uri: printerOnTty.device, confirm: false });
+      sell();
+      await s.printing.settled();
+      await until(() => decodeEscpos(printerOnTty.bytes()).lines.join('\n').includes('爱心母婴店'));
+    } finally {
+      printerOnTty.stop();
+    }
+    configure({ kind: 'device', uri: '/dev/usb/no-such-lp', confirm: false });
     sell();
     await s.printing.settled();
     expect(s.printing.state().lastError).toBe('printer_unreachable');
+  });
+
+  it('an ordinary file is never taken for a printer, so a test page cannot overwrite it', async () => {
+    const precious = path.join(t.dir, 'journal-backup.db');
+    fs.writeFileSync(precious, 'keep me');
+    // Not a device name at all: the contract refuses it.
+    expect(printerSettingsSchema.safeParse({ ...s.printing.config(), kind: 'device', uri: precious }).success).toBe(false);
+    // A /dev name that leads to a regular file: core refuses to save it…
+    const shmFile = fs.existsSync('/dev/shm') ? path.join('/dev/shm', `caretill-test-${process.pid}`) : null;
+    if (shmFile) {
+      fs.writeFileSync(shmFile, 'keep me');
+      try {
+        expect(() => s.printing.saveConfig({ ...s.printing.config(), kind: 'device', uri: shmFile })).toThrow(/not a printer device/);
+        // …and the print path refuses it too, should it reach the settings another way.
+        s.settings.set('printer.config', { ...s.printing.config(), kind: 'device', uri: shmFile, confirm: false });
+        s.printing.enqueue('test', null, 'test');
+        s.printing.kick();
+        await s.printing.settled();
+        expect(s.printing.state().lastError).toBe('printer_not_device');
+        expect(fs.readFileSync(shmFile, 'utf8')).toBe('keep me');
+      } finally {
+        fs.rmSync(shmFile, { force: true });
+      }
+    }
+    expect(fs.readFileSync(precious, 'utf8')).toBe('keep me');
   });
 
   it('reprint from history and a test page', async () => {
@@ -173,3 +202,11 @@ describe('printing receipts', () => {
     expect(test.qr).toEqual(['CT-TEST']);
   });
 });
+
+async function until(ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -29,7 +29,11 @@ export interface Dispatcher {
  * Nothing thrown escapes: a PosError keeps its code, anything else becomes `internal` with no
  * stack sent to the caller (it is logged here instead).
  */
-export function createDispatcher(handlers: Handlers, roleOf: (ctx: CallContext) => Role | null, log: Logger): Dispatcher {
+export function createDispatcher(
+  handlers: Handlers /** The caller's role; throws not_logged_in or session_expired. `activity`: the call restarts the idle clock. */,
+  roleOf: (ctx: CallContext, activity: boolean) => Role,
+  log: Logger,
+): Dispatcher {
   return async (method, args, ctx = {}) => {
     try {
       if (!isMethodName(method)) {
@@ -42,7 +46,8 @@ export function createDispatcher(handlers: Handlers, roleOf: (ctx: CallContext) 
         const field = ['args', ...(issue?.path ?? []).map(String)].join('.');
         throw new PosError('validation', `${method}: ${field}: ${issue?.message ?? 'invalid'}`, { field });
       }
-      authorize(spec.access, roleOf(ctx));
+      const access: Access = spec.access;
+      if (access !== 'public') authorize(access, roleOf(ctx, !('polled' in spec && spec.polled)));
       const handler = handlers[method] as (a: unknown, c: CallContext) => unknown;
       const value = await handler(parsed.data, ctx);
       return { ok: true, value };
@@ -55,8 +60,6 @@ export function createDispatcher(handlers: Handlers, roleOf: (ctx: CallContext) 
   };
 }
 
-function authorize(access: Access, role: Role | null): void {
-  if (access === 'public') return;
-  if (role === null) throw new PosError('not_logged_in', 'this method needs a signed-in user');
+function authorize(access: Exclude<Access, 'public'>, role: Role): void {
   if (access === 'owner' && role !== 'owner') throw new PosError('forbidden', 'this method needs the owner');
 }

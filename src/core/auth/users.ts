@@ -14,10 +14,25 @@ export interface User {
 export interface Session extends User {
   token: string;
   startedAt: number;
+  /** Last call that was the person's own doing (not a screen's polling): the idle clock runs from here. */
+  lastActiveAt: number;
 }
 
 export const MAX_FAILED_PINS = 5;
 export const LOCKOUT_MS = 5 * 60 * 1000;
+/** Wrong owner PINs one acting user may type (for voids, overrides) before their approvals pause. */
+export const MAX_FAILED_APPROVALS = 5;
+
+/** How long a session lives; read on every check, so a changed setting applies at once. */
+export interface SessionLimits {
+  idleMs(role: Role): number;
+  maxAgeMs: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  idleMs: (role) => (role === 'owner' ? 15 * 60_000 : 8 * 3_600_000),
+  maxAgeMs: 12 * 3_600_000,
+};
 
 interface UserRow {
   id: number;
@@ -26,11 +41,17 @@ interface UserRow {
   pin_hash: string;
   failed_pins: number;
   locked_until: string | null;
+  approval_failures: number;
+  approval_locked_until: string | null;
 }
 
 /**
  * Cashiers and owners with PINs, lockout after repeated wrong PINs, and sessions. Sessions live
  * in memory: restarting the till signs everyone out, which is what a shop expects of a till.
+ *
+ * Every PIN check counts its failures in its own committed write, never inside a caller's
+ * transaction: a check that throws inside a transaction would roll its own failure count back,
+ * and the count would never reach the lockout (DESIGN.md §9). checkPin refuses to run in one.
  */
 export class Users {
   private readonly sessions = new Map<string, Session>();
@@ -38,6 +59,7 @@ export class Users {
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    private readonly limits: () => SessionLimits = () => DEFAULT_SESSION_LIMITS,
   ) {}
 
   count(): number {
@@ -62,6 +84,7 @@ export class Users {
 
   /** Checks a PIN with lockout bookkeeping; throws pin_wrong or locked_out. */
   checkPin(userId: number, pin: string): User {
+    if (this.db.inTransaction) throw new Error('a PIN check must not run inside a transaction: its failure count would roll back');
     const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ? AND active = 1').get(userId);
     if (!row) throw new PosError('unknown_user', `no active user ${userId}`);
     const now = this.now();
@@ -84,7 +107,8 @@ export class Users {
 
   login(userId: number, pin: string): Session {
     const user = this.checkPin(userId, pin);
-    const session: Session = { ...user, token: crypto.randomBytes(32).toString('base64url'), startedAt: this.now() };
+    const now = this.now();
+    const session: Session = { ...user, token: crypto.randomBytes(32).toString('base64url'), startedAt: now, lastActiveAt: now };
     this.sessions.set(session.token, session);
     return session;
   }
@@ -93,27 +117,77 @@ export class Users {
     if (token) this.sessions.delete(token);
   }
 
+  /** The session behind a token, if it is still alive. Looking does not count as activity. */
   session(token: string | undefined): Session | null {
-    return token ? (this.sessions.get(token) ?? null) : null;
-  }
-
-  /** The caller's session; `not_logged_in` without one (the dispatcher's role check runs first). */
-  require(token: string | undefined): Session {
-    const s = this.session(token);
-    if (!s) throw new PosError('not_logged_in', 'no session');
+    const s = token ? this.sessions.get(token) : undefined;
+    if (!s) return null;
+    if (this.expired(s)) {
+      this.sessions.delete(s.token);
+      if (this.expiredTokens.size > 256) this.expiredTokens.clear(); // bounded; losing one only changes the message
+      this.expiredTokens.add(s.token);
+      return null;
+    }
     return s;
   }
 
-  /** An owner's PIN typed at the cashier's till to approve one action (e.g. a late void). */
-  approveAsOwner(pin: string): User {
-    const owners = this.db.prepare<[], { id: number }>("SELECT id FROM users WHERE role = 'owner' AND active = 1").all();
+  /**
+   * The caller's session for a call the person made (not a screen polling): checks expiry, then
+   * restarts the idle clock. `session_expired` tells the UI to ask for the PIN again and keep the sale.
+   */
+  require(token: string | undefined, activity = true): Session {
+    const s = this.session(token);
+    if (!s) {
+      if (token && this.expiredTokens.has(token)) throw new PosError('session_expired', 'the session expired');
+      throw new PosError('not_logged_in', 'no session');
+    }
+    if (activity) s.lastActiveAt = this.now();
+    return s;
+  }
+
+  private expired(s: Session): boolean {
+    const now = this.now();
+    const limits = this.limits();
+    return now - s.lastActiveAt > limits.idleMs(s.role) || now - s.startedAt > limits.maxAgeMs;
+  }
+
+  /** Tokens of sessions that ran out, so the next call can say "expired" rather than "sign in". */
+  private readonly expiredTokens = new Set<string>();
+
+  /**
+   * An owner's PIN typed at someone else's session to approve one action (a late void, an
+   * override). Wrong PINs count against every owner tried (their usual lockout) and against the
+   * acting user, whose approvals pause after MAX_FAILED_APPROVALS, so a cashier cannot guess.
+   */
+  approveAsOwner(pin: string, actor: User): User {
+    const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(actor.id);
+    const now = this.now();
+    const pausedUntil = row?.approval_locked_until ? Date.parse(row.approval_locked_until) : 0;
+    if (pausedUntil > now) {
+      throw new PosError('approvals_locked', `${actor.name} may not ask for approvals now`, {
+        params: { minutes: Math.ceil((pausedUntil - now) / 60000) },
+      });
+    }
+    const owners = this.db.prepare<[], { id: number }>("SELECT id FROM users WHERE role = 'owner' AND active = 1 ORDER BY id").all();
     let lastError: unknown = new PosError('void_needs_owner', 'no owner account');
     for (const o of owners) {
       try {
-        return this.checkPin(o.id, pin);
+        const owner = this.checkPin(o.id, pin);
+        if (row && (row.approval_failures !== 0 || row.approval_locked_until !== null)) {
+          this.db.prepare('UPDATE users SET approval_failures = 0, approval_locked_until = NULL WHERE id = ?').run(actor.id);
+        }
+        return owner;
       } catch (e) {
         lastError = e;
       }
+    }
+    if (lastError instanceof PosError && (lastError.code === 'pin_wrong' || lastError.code === 'locked_out')) {
+      const failures = (pausedUntil && pausedUntil <= now ? 0 : (row?.approval_failures ?? 0)) + 1;
+      const pause = failures >= MAX_FAILED_APPROVALS ? new Date(now + LOCKOUT_MS).toISOString() : null;
+      this.db
+        .prepare('UPDATE users SET approval_failures = ?, approval_locked_until = ? WHERE id = ?')
+        .run(pause ? 0 : failures, pause, actor.id);
+      if (pause)
+        throw new PosError('approvals_locked', `${actor.name} may not ask for approvals now`, { params: { minutes: LOCKOUT_MS / 60000 } });
     }
     throw lastError;
   }

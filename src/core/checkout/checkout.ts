@@ -161,7 +161,11 @@ export class Checkout {
   }
 
   /** Voids a sale with one `reverse` record per redemption. Own sale within 10 minutes, else the owner. */
-  void(saleId: string, actor: Session, ownerApproval: (() => void) | null): CompletedSale {
+  /**
+   * `ownerApproved`: the owner's PIN was checked for this void before it started (SaleFlow.void).
+   * The check never runs in here: a wrong PIN would roll back its own failure count.
+   */
+  void(saleId: string, actor: Session, ownerApproved: boolean): CompletedSale {
     this.d.db
       .transaction(() => {
         const sale = this.d.db
@@ -172,8 +176,7 @@ export class Checkout {
         if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
         if (sale.voided_at) throw new PosError('already_voided', `sale ${saleId} is already voided`);
         if (!this.d.queries.voidableBySelf(actor, sale.cashier_id, sale.created_at)) {
-          if (!ownerApproval) throw new PosError('void_needs_owner', 'this void needs the owner');
-          ownerApproval();
+          if (!ownerApproved) throw new PosError('void_needs_owner', 'this void needs the owner');
         }
         const nowIso = new Date(this.d.now()).toISOString();
         for (const r of this.d.journal.bySale(saleId).filter((x) => x.type === 'redeem')) {

@@ -199,6 +199,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'owner approvals throttled per acting cashier',
+    sql: `
+      -- Wrong owner PINs typed at a cashier's till (void, override) count against that cashier as
+      -- well as against the owner's own lockout, so no one can guess the owner's PIN through approvals.
+      ALTER TABLE users ADD COLUMN approval_failures INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN approval_locked_until TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -18,18 +18,21 @@ export interface AuthDeps {
 /** First run, sign-in and the shop's people. */
 export const authHandlers = (d: AuthDeps): HandlersFor<typeof authContract> => ({
   getSetupState: () => ({ needsSetup: d.users.count() === 0, shopName: d.settings.get('shop.name'), demo: d.settings.get('demo.program') }),
-  setupShop: (args) =>
+  setupShop: (args) => {
     // Only the very first run may create an owner without signing in.
-    d.db.transaction(() => {
+    const owner = d.db.transaction(() => {
       if (d.users.count() > 0) throw new PosError('already_set_up', 'this till already has users');
       d.settings.set('shop.name', args.shopName);
-      const owner = d.users.create(args.ownerName, 'owner', args.ownerPin);
+      const created = d.users.create(args.ownerName, 'owner', args.ownerPin);
       if (args.loadDemoCatalog && d.catalog.count() === 0) {
         for (const item of demoCatalog.items) d.catalog.save({ ...item, category: item.category as Category });
       }
-      const session = d.users.login(owner.id, args.ownerPin);
-      return { session: session.token, user: owner };
-    })(),
+      return created;
+    })();
+    // Signed in after the commit: PIN checks never run inside a transaction (see Users).
+    const session = d.users.login(owner.id, args.ownerPin);
+    return { session: session.token, user: owner };
+  },
   listUsers: () => d.users.list(),
   login: ({ userId, pin }) => {
     const s = d.users.login(userId, pin);

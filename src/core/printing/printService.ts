@@ -4,6 +4,7 @@ import type { PrinterSettings, PrinterState, PrintJob, ReceiptPreview } from '..
 import type { Db } from '../db/open';
 import type { Logger } from '../system/log';
 import type { SettingsStore } from '../system/settings';
+import { assertSavableDevice } from './device';
 import { esc, receiptDocument, type ReceiptCopy, type ReceiptDoc } from './receiptDocument';
 import { COLUMNS, toEscpos, toPreviewLines } from './render';
 import { PrintFailure, sendToPrinter, type PrintErrorCode, type TransportOptions } from './transport';
@@ -58,6 +59,7 @@ export class PrintService {
 
   /** Saving the settings is usually "I fixed the printer": waiting receipts are tried right away. */
   saveConfig(c: PrinterSettings): PrinterSettings {
+    if (c.kind === 'device') assertSavableDevice(c.uri);
     this.d.settings.set('printer.config', c);
     this.retryNow();
     return this.config();

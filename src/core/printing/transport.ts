@@ -1,19 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { ThermalPrinter, PrinterTypes } from 'node-thermal-printer';
 
 import type { PrintErrorCode } from '../../shared/api/schemas/printing';
+import { assertPrintableDevice } from './device';
+import { PrintFailure } from './printFailure';
+
+export { PrintFailure } from './printFailure';
 
 export type { PrintErrorCode } from '../../shared/api/schemas/printing';
-
-export class PrintFailure extends Error {
-  constructor(
-    readonly code: PrintErrorCode,
-    detail: string,
-  ) {
-    super(`${code}: ${detail}`);
-  }
-}
 
 export interface TransportOptions {
   /** tcp://host:9100, a device file (/dev/usb/lp0, \\\\.\\COM3, \\\\pc\\printer) or printer:NAME (OS printer, needs a driver). */
@@ -30,9 +23,7 @@ export interface TransportOptions {
  */
 export async function sendToPrinter(bytes: Buffer, o: TransportOptions): Promise<void> {
   const isNetwork = /^tcp:\/\//i.test(o.uri);
-  if (!isNetwork && !/^printer:/i.test(o.uri) && path.isAbsolute(o.uri) && !o.uri.startsWith('\\\\') && !fs.existsSync(o.uri)) {
-    throw new PrintFailure('printer_unreachable', `${o.uri} does not exist`);
-  }
+  if (!isNetwork && !/^printer:/i.test(o.uri)) assertPrintableDevice(o.uri);
   let printer: ThermalPrinter;
   try {
     printer = new ThermalPrinter({ type: PrinterTypes.EPSON, interface: o.uri, options: { timeout: o.timeoutMs } });

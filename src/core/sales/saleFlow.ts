@@ -4,11 +4,13 @@ import type { Session, Users } from '../auth/users';
 import type { Checkout } from '../checkout/checkout';
 import type { Journal } from '../journal/journal';
 import type { PrintService } from '../printing/printService';
+import type { SaleQueries } from './saleQueries';
 import { SyncFailure } from '../sync/client';
 import { toPosError, type SyncService } from '../sync/syncService';
 
 export interface SaleFlowDeps {
   checkout: Checkout;
+  queries: SaleQueries;
   journal: Journal;
   users: Users;
   sync: SyncService;
@@ -39,10 +41,18 @@ export class SaleFlow {
     return sale;
   }
 
-  /** Voids with reverse records; gives the program's reservations back at once (the reversals upload either way). */
+  /**
+   * Voids with reverse records; gives the program's reservations back at once (the reversals
+   * upload either way). A void that needs the owner checks the owner's PIN first, outside the
+   * void's transaction, so every wrong PIN is counted for good.
+   */
   void(saleId: string, actor: Session, ownerPin: string | undefined): CompletedSale {
-    const approval = ownerPin === undefined ? null : () => void this.d.users.approveAsOwner(ownerPin);
-    const sale = this.d.checkout.void(saleId, actor, approval);
+    const current = this.d.queries.get(saleId); // sale_not_found
+    if (current.voidedAt) throw new PosError('already_voided', `sale ${saleId} is already voided`);
+    const needsOwner = !this.d.queries.voidableBySelf(actor, current.cashier.id, current.createdAt);
+    if (needsOwner && ownerPin === undefined) throw new PosError('void_needs_owner', 'this void needs the owner');
+    if (needsOwner) this.d.users.approveAsOwner(ownerPin!, actor);
+    const sale = this.d.checkout.void(saleId, actor, needsOwner);
     for (const r of this.d.journal.bySale(saleId)) {
       if (r.type === 'redeem' && r.authorization !== 'offline') this.d.sync.releaseSoon(r.authorization, 'sale voided');
     }

@@ -30,6 +30,25 @@ export const settingKeys = {
   'printer.config': { schema: printerSettingsSchema, default: DEFAULT_PRINTER },
   /** The camera the cashier chose for voucher scanning. */
   'pref.cameraId': { schema: text(512).nullable(), default: null },
+  /** Idle time before a session ends and the PIN is asked again (the sale in progress is kept). */
+  'auth.ownerIdleMinutes': {
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    default: 15,
+  },
+  'auth.cashierIdleMinutes': {
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    default: 8 * 60,
+  },
+  /** However active, a session ends after this long (a shift); then the PIN is asked again. */
+  'auth.maxSessionHours': { schema: z.number().int().min(1).max(72), default: 12 },
   /** Set when the embedded demo program enrolled this till (the README's walk-through). */
   'demo.program': { schema: z.boolean(), default: false },
   'program.merchantId': { schema: text(64).nullable(), default: null },

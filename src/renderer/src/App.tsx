@@ -5,6 +5,8 @@ import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../shared/i18n/locales'
 import { errorMessage, translate, type MessageKey } from '../../shared/i18n/translate';
 import { useApi } from './api/ApiContext';
 import { setSessionToken } from './api/session';
+import { onSessionExpired } from './api/sessionWatch';
+import { ReauthDialog } from './components/ReauthDialog';
 import { CheckoutScreen } from './checkout/CheckoutScreen';
 import { StatusBar } from './components/StatusBar';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
@@ -30,6 +32,9 @@ export function App() {
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const [shopName, setShopName] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  // The session ran out while the till was open: ask for the PIN over the screen, keep the sale.
+  const [expired, setExpired] = useState(false);
+  useEffect(() => onSessionExpired(() => setExpired(true)), []);
 
   const load = useCallback(async () => {
     const settings = await api.getSettings({});
@@ -81,6 +86,17 @@ export function App() {
   return (
     <I18nProvider locale={locale} {...(timeZone ? { timeZone } : {})}>
       <Shell phase={phase} shopName={shopName} onLocale={changeLocale} onLogin={signedIn} onLogout={() => void signOut()} />
+      {expired && phase.kind === 'till' && (
+        <ReauthDialog
+          user={phase.user}
+          onDone={() => setExpired(false)}
+          onSwitchUser={() => {
+            setExpired(false);
+            setSessionToken(undefined);
+            setPhase({ kind: 'login' });
+          }}
+        />
+      )}
     </I18nProvider>
   );
 }

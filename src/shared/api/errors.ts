@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   // sessions and roles
   'forbidden',
   'not_logged_in',
+  'session_expired',
   // campaign manifests
   'manifest_invalid',
   'manifest_bad_signature',
@@ -29,6 +30,9 @@ export const ERROR_CODES = [
   'invalid_pin',
   'pin_wrong',
   'locked_out',
+  'approvals_locked',
+  // the printer
+  'printer_not_device',
   // catalogue
   'unknown_barcode',
   'invalid_barcode',

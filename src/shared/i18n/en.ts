@@ -56,6 +56,8 @@ export const en: Record<MessageKey, string> = {
   'nav.logout': 'Sign out ({name})',
   'role.cashier': 'Cashier',
   'role.owner': 'Owner',
+  'reauth.title': 'Enter your PIN again',
+  'reauth.switchUser': 'Switch user',
   'login.title': 'Sign in',
   'login.choose': 'Tap your name first.',
   'login.pinFor': '{name}, enter your PIN:',
@@ -222,6 +224,10 @@ export const en: Record<MessageKey, string> = {
   'print.error.printer_timeout': 'The printer does not answer. Check that it is on and not jammed.',
   'print.error.printer_dropped': 'The connection dropped while printing.',
   'print.error.printer_no_paper': 'The printer is out of paper. Load a new roll.',
+  'print.error.printer_not_device':
+    'The printer setting does not name a printer device (only /dev/usb/lp0, COM3, LPT1 or \\\\PC\\Share style devices). Ask the owner to correct it in the printer settings.',
+  'error.printer_not_device':
+    '“{uri}” is not a printer device and cannot be used as a printer. Enter a USB printer (e.g. /dev/usb/lp0), a serial port (COM3, /dev/ttyUSB0) or a Windows shared printer (\\\\localhost\\Receipt).',
   'print.error.printer_unreachable': 'The printer device was not found (check the USB cable or the device name).',
   'print.error.printer_driver_missing': 'An OS printer needs a driver: use a network or device connection, or install the driver.',
   'print.error.printer_error': 'The printer reported an error.',
@@ -290,6 +296,9 @@ export const en: Record<MessageKey, string> = {
   'error.db_unwritable': 'Cannot write to the data folder {dir}. Check free disk space and folder permissions.',
   'error.forbidden': 'You are not allowed to do this. Ask the shop owner.',
   'error.not_logged_in': 'Please sign in first.',
+  'error.session_expired': 'Signed out after a while without use. Enter your PIN again; the sale in progress is kept.',
+  'error.approvals_locked':
+    'Too many wrong owner PINs from this account: owner approvals are blocked for {minutes} minutes. Ask the owner to sign in and do it.',
   'error.already_set_up': 'This shop is already set up. Sign in with the owner account.',
   'error.unknown_user': 'That account was not found; it may have been disabled. Choose another.',
   'error.user_exists': 'There is already an account named “{name}”. Choose another name.',

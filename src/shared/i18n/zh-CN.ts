@@ -56,6 +56,8 @@ export const zhCN = {
   'nav.logout': '退出（{name}）',
   'role.cashier': '收银员',
   'role.owner': '店主',
+  'reauth.title': '请重新输入密码',
+  'reauth.switchUser': '换人登录',
   'login.title': '请登录',
   'login.choose': '请先点选您的名字。',
   'login.pinFor': '{name}，请输入密码：',
@@ -220,6 +222,10 @@ export const zhCN = {
   'print.error.printer_timeout': '打印机没有响应。请检查打印机是否开机、是否卡纸。',
   'print.error.printer_dropped': '打印中连接断开。',
   'print.error.printer_no_paper': '打印机缺纸，请换纸。',
+  'print.error.printer_not_device':
+    '打印机设置的不是打印设备（只能是 /dev/usb/lp0、COM3、LPT1 或 \\\\电脑名\\共享名 这样的设备）。请店主在打印机设置里改正。',
+  'error.printer_not_device':
+    '“{uri}”不是打印设备，不能当打印机用。请填写 USB 打印机（如 /dev/usb/lp0）、串口（如 COM3、/dev/ttyUSB0）或 Windows 共享打印机（如 \\\\localhost\\Receipt）。',
   'print.error.printer_unreachable': '找不到打印机设备（检查 USB 线或设备名）。',
   'print.error.printer_driver_missing': '系统打印机需要安装驱动，请改用网络或设备连接，或安装驱动。',
   'print.error.printer_error': '打印机出错。',
@@ -285,6 +291,8 @@ export const zhCN = {
   'error.db_unwritable': '无法写入数据目录 {dir}。请检查磁盘空间和文件夹权限。',
   'error.forbidden': '您没有执行此操作的权限，请让店主操作。',
   'error.not_logged_in': '请先登录。',
+  'error.session_expired': '太久没有操作，已自动退出。请重新输入密码，当前这一单会保留。',
+  'error.approvals_locked': '店主密码连续输错太多次，本账号暂时不能再请求店主授权。请 {minutes} 分钟后再试，或请店主本人登录处理。',
   'error.already_set_up': '本店已经设置过了。请用店主账号登录。',
   'error.unknown_user': '找不到这个账号，可能已被停用。请选择其他账号。',
   'error.user_exists': '已经有叫“{name}”的账号了，请换一个名字。',

@@ -21,7 +21,7 @@ export const printingContract = {
   getPrinter: { input: noArgs, output: printer, access: 'cashier' },
   savePrinter: { input: printerSettingsSchema, output: printer, access: 'owner' },
   printTest: { input: noArgs, output: jobs, access: 'owner' },
-  listPrintJobs: { input: noArgs, output: z.array(printJobSchema), access: 'cashier' },
+  listPrintJobs: { input: noArgs, output: z.array(printJobSchema), access: 'cashier', polled: true },
   retryPrinting: { input: noArgs, output: printerStateSchema, access: 'cashier' },
   cancelPrintJob: { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printerStateSchema, access: 'owner' },
 } as const satisfies DomainContract;

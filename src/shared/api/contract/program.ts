@@ -15,7 +15,7 @@ export const programContract = {
     output: syncStateSchema,
     access: 'owner',
   },
-  getSync: { input: noArgs, output: syncStateSchema, access: 'cashier' },
+  getSync: { input: noArgs, output: syncStateSchema, access: 'cashier', polled: true },
   syncNow: { input: noArgs, output: syncStateSchema, access: 'cashier' },
-  getSettlement: { input: noArgs, output: settlementSchema, access: 'owner' },
+  getSettlement: { input: noArgs, output: settlementSchema, access: 'owner', polled: true },
 } as const satisfies DomainContract;

@@ -8,6 +8,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   input: I;
   output: O;
   access: Access;
+  /**
+   * Screens call this on a timer (status, print queue, settlement): such a call does not count as
+   * the person's activity, so it never keeps an idle session alive.
+   */
+  polled?: true;
 }
 
 /** A domain's slice of the contract. Each domain file declares one with `satisfies DomainContract`. */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/**
+ * What a printer device may be called: a device node under /dev, a Windows serial or parallel port,
+ * or a shared printer (\\host\share). Never an ordinary path: a "printer" that is a file would let
+ * a test page overwrite it. Core also checks that a /dev path is a character device (printing/device.ts).
+ */
+export const PRINTER_DEVICE = /^(?!.*\.\.)(\/dev\/[\w./+-]+|COM\d{1,3}|LPT\d|\\\\\.\\COM\d{1,3}|\\\\[\w.-]+\\[^\\/:*?"<>|]+)$/i;
+
 export const printerSettingsSchema = z
   .object({
     /** none: no printer (receipts on screen only). network: tcp://host:9100. device: /dev/usb/lp0, COM3, \\\\pc\\share. os: printer:NAME. */
@@ -19,8 +26,12 @@ export const printerSettingsSchema = z
       ctx.addIssue({ code: 'custom', path: ['uri'], message: 'network printers look like tcp://192.168.1.50:9100' });
     if (s.kind === 'os' && !/^printer:.+/i.test(s.uri))
       ctx.addIssue({ code: 'custom', path: ['uri'], message: 'OS printers look like printer:NAME' });
-    if (s.kind === 'device' && s.uri.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['uri'], message: 'give the device, e.g. /dev/usb/lp0 or COM3' });
+    if (s.kind === 'device' && !PRINTER_DEVICE.test(s.uri))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uri'],
+        message: 'printer devices look like /dev/usb/lp0, /dev/ttyUSB0, COM3, LPT1 or \\\\PC\\Share',
+      });
   });
 
 export const PRINT_ERRORS = [
@@ -30,6 +41,7 @@ export const PRINT_ERRORS = [
   'printer_no_paper',
   'printer_unreachable',
   'printer_driver_missing',
+  'printer_not_device',
   'printer_error',
 ] as const;
 export type PrintErrorCode = (typeof PRINT_ERRORS)[number];
