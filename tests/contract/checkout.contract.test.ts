@@ -1,15 +1,9 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PosApi } from '../../src/shared/api/client';
-import type { Result } from '../../src/shared/api/result';
 import { direct, overHttp, type Harness } from '../helpers/clients';
+import { code, value } from '../helpers/results';
 import { seedTill } from '../helpers/seed';
-
-const value = <T>(r: Result<T>): T => {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-};
-const code = (r: Result<unknown>) => (r.ok ? 'ok' : r.error.code);
 
 describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
   let h: Harness;

@@ -1,6 +1,5 @@
 import { ThermalPrinter, PrinterTypes } from 'node-thermal-printer';
 
-import type { PrintErrorCode } from '../../shared/api/schemas/printing';
 import { assertPrintableDevice } from './device';
 import { PrintFailure } from './printFailure';
 

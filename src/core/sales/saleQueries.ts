@@ -9,6 +9,19 @@ import type { Db } from '../db/open';
 import type { Journal } from '../journal/journal';
 import type { ManifestStore } from '../vouchers/manifestStore';
 
+/** A sale with its cashier's name, as both queries read it. */
+interface SaleRow {
+  id: string;
+  created_at: string;
+  cashier_id: number;
+  cashier_name: string;
+  total_fen: number;
+  voucher_paid_fen: number;
+  other_tender_fen: number;
+  forfeited_fen: number;
+  voided_at: string | null;
+}
+
 /** A cashier may void their own sale for this long; after it, or for another's sale, the owner decides. */
 export const SELF_VOID_MS = 10 * 60 * 1000;
 
@@ -38,20 +51,7 @@ export class SaleQueries {
 
   get(saleId: string): CompletedSale {
     const sale = this.d.db
-      .prepare<
-        [string],
-        {
-          id: string;
-          created_at: string;
-          cashier_id: number;
-          cashier_name: string;
-          total_fen: number;
-          voucher_paid_fen: number;
-          other_tender_fen: number;
-          forfeited_fen: number;
-          voided_at: string | null;
-        }
-      >('SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?')
+      .prepare<[string], SaleRow>('SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?')
       .get(saleId);
     if (!sale) throw new PosError('sale_not_found', `no sale ${saleId}`);
     const lines = this.d.db
@@ -121,20 +121,7 @@ export class SaleQueries {
   /** Sales since `sinceIso` (the start of the shop's day), newest first. */
   list(sinceIso: string, actor: Session): SaleSummary[] {
     return this.d.db
-      .prepare<
-        [string],
-        {
-          id: string;
-          created_at: string;
-          cashier_id: number;
-          cashier_name: string;
-          total_fen: number;
-          voucher_paid_fen: number;
-          other_tender_fen: number;
-          forfeited_fen: number;
-          voided_at: string | null;
-        }
-      >(
+      .prepare<[string], SaleRow>(
         'SELECT s.*, u.name AS cashier_name FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.created_at >= ? ORDER BY s.created_at DESC LIMIT 500',
       )
       .all(sinceIso)

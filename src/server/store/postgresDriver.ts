@@ -49,6 +49,7 @@ export async function openPostgresDriver(url: string, migrations: readonly Diale
           await c.query('COMMIT');
           return r;
         } catch (e) {
+          // The transaction's own error is the one to report; a ROLLBACK on a broken connection fails too, and the pool drops it.
           await c.query('ROLLBACK').catch(() => undefined);
           throw e;
         } finally {

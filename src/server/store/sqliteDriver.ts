@@ -26,6 +26,7 @@ export async function openSqliteDriver(file: string, migrations: readonly Dialec
   let queue: Promise<unknown> = Promise.resolve();
   const locked = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = queue.then(fn, fn);
+    // The queue only orders the work; each caller gets its own outcome (and error) from `run`.
     queue = run.catch(() => undefined);
     return run;
   };

@@ -18,6 +18,7 @@ export interface CameraHandle {
 let queue: Promise<unknown> = Promise.resolve();
 const serial = <T>(fn: () => Promise<T>): Promise<T> => {
   const run = queue.then(fn, fn);
+  // The queue only orders starts and stops; each caller gets its own outcome (and error) from `run`.
   queue = run.catch(() => undefined);
   return run;
 };
