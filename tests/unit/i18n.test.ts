@@ -35,6 +35,7 @@ describe('message catalogues', () => {
             installed: 3,
             voucher: 'AB…CD',
             reason: 'double_spend',
+            uri: '/home/shop/notes.txt',
           },
         });
         expect(m).not.toContain('{');
