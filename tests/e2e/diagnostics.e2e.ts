@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, startTillHost, stopTillHost, test } from './fixtures';
 
 test('the diagnostics screen opens in Chinese with real values', async ({ page, till }) => {
@@ -12,6 +13,15 @@ test('the diagnostics screen opens in Chinese with real values', async ({ page, 
   await expect(page.getByTestId('status-pending')).toContainText('0 条');
   // the token left the address bar once read
   expect(page.url()).not.toContain('token=');
+  // The log the owner sends to support: the start-up line is there, and it saves to a file.
+  await expect(page.getByTestId('log-lines')).toContainText('till started');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('save-log').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^caretill-log-\d{4}-\d{2}-\d{2}\.txt$/);
+  const saved = fs.readFileSync((await file.path())!, 'utf8');
+  expect(saved).toContain('"msg":"till started"');
+  expect(saved).not.toMatch(/token=|"pin"/);
 });
 
 test('English can be chosen and stays chosen after a reload', async ({ page, till }) => {
