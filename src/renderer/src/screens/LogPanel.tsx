@@ -13,7 +13,7 @@ interface LogLine {
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
-/** One pino JSON line, made readable: time, level, message and the context fields. */
+/** One pino JSON line, made readable: time (shown in the shop's zone), level, message and the context fields. */
 function readLine(raw: string): LogLine {
   try {
     const { time, level, msg, ...rest } = JSON.parse(raw) as { time?: string; level?: number; msg?: string } & Record<string, unknown>;
@@ -30,7 +30,7 @@ function readLine(raw: string): LogLine {
  */
 export function LogPanel({ file }: { file: string }) {
   const api = useApi();
-  const { t, err } = useI18n();
+  const { t, err, dateTime } = useI18n();
   const tail = useCall(() => api.getLogTail({ lines: 50 }));
 
   const save = async () => {
@@ -59,7 +59,7 @@ export function LogPanel({ file }: { file: string }) {
           <pre className="log-tail" data-testid="log-lines">
             {tail.value.lines
               .map(readLine)
-              .map((l) => `${l.time}  ${l.level.padEnd(5)}  ${l.text}`)
+              .map((l) => `${l.time ? dateTime(l.time) : ''}  ${l.level.padEnd(5)}  ${l.text}`)
               .join('\n')}
           </pre>
         ))}
