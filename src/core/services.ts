@@ -127,8 +127,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   };
   const roleOf = (ctx: CallContext, activity: boolean) => users.require(ctx.sessionToken, activity).role;
 
-  // Receipts left waiting when the till stopped are tried again at once.
+  // Receipts left waiting when the till stopped are tried again at once; the printer is watched from now on.
   printing.retryNow();
+  printing.startMonitor();
   log.info({ host: config.host, version: config.appVersion, deviceId }, 'till started');
 
   return {

@@ -29,7 +29,7 @@ test.describe('receipts', () => {
     printer = new FakePrinter();
     await printer.start();
     const s = createServices({ dataDir: till.dataDir, host: 'direct', appVersion: 'e2e' });
-    s.printing.saveConfig({
+    await s.printing.saveConfig({
       kind: 'network',
       uri: printer.uri,
       width: 58,

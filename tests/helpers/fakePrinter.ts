@@ -1,12 +1,12 @@
 import net from 'node:net';
 
-export type PrinterMode = 'ok' | 'silent' | 'reset' | 'paper_out';
+export type PrinterMode = 'ok' | 'silent' | 'reset' | 'paper_out' | 'hangup';
 
 /**
  * A receipt printer on loopback TCP that records the exact bytes of each job (one connection =
  * one job) and answers the DLE EOT status query like a real one. Modes simulate faults:
  * silent (takes the bytes, never answers), reset (drops the connection mid-job with RST),
- * paper_out (answers "paper end"). stop()/start() simulate power off and on at the same port.
+ * paper_out (answers "paper end"), hangup (takes the first bytes and closes the connection at once). stop()/start() simulate power off and on at the same port.
  */
 export class FakePrinter {
   mode: PrinterMode = 'ok';
@@ -44,6 +44,10 @@ export class FakePrinter {
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
       received += d.length;
+      if (mode === 'hangup') {
+        socket.end();
+        return;
+      }
       if (mode === 'reset' && received > 64) {
         socket.resetAndDestroy();
         return;

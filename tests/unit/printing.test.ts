@@ -68,7 +68,7 @@ describe('printing receipts', () => {
   };
 
   it('prints a committed sale: Chinese shop name, the right amounts, the same lines as the preview', async () => {
-    configure();
+    await configure();
     const sale = sell();
     await s.printing.settled();
     expect(printer.jobs).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('printing receipts', () => {
   });
 
   it('both copies and the drawer kick when configured', async () => {
-    configure({ copies: { beneficiary: true, shop: true }, drawer: true, width: 80 });
+    await configure({ copies: { beneficiary: true, shop: true }, drawer: true, width: 80 });
     sell();
     await s.printing.settled();
     expect(printer.jobs).toHaveLength(2);
@@ -109,7 +109,7 @@ describe('printing receipts', () => {
   ];
   for (const [name, breakIt, code] of faults) {
     it(`${name}: the sale stays, the receipt waits, then prints when the printer is back`, async () => {
-      configure();
+      await configure();
       await breakIt();
       const sale = sell();
       await s.printing.settled();
@@ -131,7 +131,7 @@ describe('printing receipts', () => {
 
   it('receipts keep their order and survive a restart of the till', async () => {
     const port = await closedPort();
-    configure({ uri: `tcp://127.0.0.1:${port}` });
+    await configure({ uri: `tcp://127.0.0.1:${port}` });
     const a = sell();
     const b = sell();
     await s.printing.settled();
@@ -139,7 +139,7 @@ describe('printing receipts', () => {
     s.close();
     // back up after a restart, on a printer that is on
     s = open();
-    configure();
+    await configure();
     await s.printing.settled();
     expect(printer.jobs).toHaveLength(2);
     const numbers = printer.jobs.map((j) => /单号 (\w+)/.exec(decodeEscpos(j).lines.join('\n'))![1]);
@@ -149,17 +149,37 @@ describe('printing receipts', () => {
   it('a serial printer device receives the bytes; a missing device says so', async () => {
     const printerOnTty = await startPtyPrinter(path.join(t.dir, 'tty-bytes'));
     try {
-      configure({ kind: 'device', uri: printerOnTty.device, confirm: false });
+      await configure({ kind: 'device', uri: printerOnTty.device, confirm: false });
       sell();
       await s.printing.settled();
       await until(() => decodeEscpos(printerOnTty.bytes()).lines.join('\n').includes('爱心母婴店'));
     } finally {
       printerOnTty.stop();
     }
-    configure({ kind: 'device', uri: '/dev/usb/no-such-lp', confirm: false });
+    await configure({ kind: 'device', uri: '/dev/usb/no-such-lp', confirm: false });
     sell();
     await s.printing.settled();
     expect(s.printing.state().lastError).toBe('printer_unreachable');
+  });
+
+  it('a printer that is saved but off shows as a fault at once, and as ready once it is back', async () => {
+    await printer.stop();
+    await configure();
+    expect(s.printing.state()).toMatchObject({ status: 'error', lastError: 'printer_offline' });
+    await printer.start();
+    await s.printing.probe();
+    expect(s.printing.state()).toMatchObject({ status: 'ready', lastError: null });
+  });
+
+  it('a printer that takes the job and hangs up is reported as dropped at once, not after the timeout', async () => {
+    printer.mode = 'hangup';
+    await configure({ timeoutMs: 20_000 });
+    const started = Date.now();
+    sell();
+    s.printing.kick();
+    await s.printing.settled();
+    expect(s.printing.state().lastError).toBe('printer_dropped');
+    expect(Date.now() - started).toBeLessThan(10_000); // far below the 20 s timeout, with room for a slow machine
   });
 
   it('an ordinary file is never taken for a printer, so a test page cannot overwrite it', async () => {
@@ -172,7 +192,9 @@ describe('printing receipts', () => {
     if (shmFile) {
       fs.writeFileSync(shmFile, 'keep me');
       try {
-        expect(() => s.printing.saveConfig({ ...s.printing.config(), kind: 'device', uri: shmFile })).toThrow(/not a printer device/);
+        await expect(s.printing.saveConfig({ ...s.printing.config(), kind: 'device', uri: shmFile })).rejects.toThrow(
+          /not a printer device/,
+        );
         // …and the print path refuses it too, should it reach the settings another way.
         s.settings.set('printer.config', { ...s.printing.config(), kind: 'device', uri: shmFile, confirm: false });
         s.printing.enqueue('test', null, 'test');
@@ -188,7 +210,7 @@ describe('printing receipts', () => {
   });
 
   it('reprint from history and a test page', async () => {
-    configure();
+    await configure();
     const sale = sell();
     await s.printing.settled();
     s.printing.enqueue('receipt', sale.saleId, 'shop');

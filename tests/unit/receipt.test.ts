@@ -112,6 +112,50 @@ describe('receipt', () => {
   });
 });
 
+describe('receipt bytes a Chinese printer reads right', () => {
+  const count = (bytes: Buffer, seq: number[]) => {
+    let n = 0;
+    for (let i = bytes.indexOf(Buffer.from(seq)); i !== -1; i = bytes.indexOf(Buffer.from(seq), i + 1)) n++;
+    return n;
+  };
+
+  for (const qr of ['native', 'raster'] as const) {
+    it(`switches to Chinese mode once per job and never mid-line; rules are ASCII (${qr} QR)`, () => {
+      const bytes = toEscpos(receiptDocument(sampleSale, ctx(58)), { width: 58, qr, drawer: false, confirm: false });
+      const inits = count(bytes, [0x1b, 0x40]); // ESC @: one per receiptline segment
+      expect(count(bytes, [0x1b, 0x74, 0x00, 0x1c, 0x26])).toBe(inits); // ESC t 0 FS &, right after each init
+      expect(count(bytes, [0x1c, 0x2e])).toBe(inits); // FS . only inside the init sequence, before Chinese mode
+      expect(count(bytes, [0x1b, 0x74, 0x01])).toBe(0); // never the box-drawing code page
+      const decoded = decodeEscpos(bytes);
+      expect(decoded.chineseModeOk).toBe(true);
+      expect(decoded.lines.filter((l) => /^-{32}$/.test(l)).length).toBeGreaterThanOrEqual(3);
+    });
+  }
+
+  it('characters outside GBK print, because the text is GB18030', () => {
+    const sale = { ...sampleSale, lines: [{ ...sampleSale.lines[0]!, name: '𠮷野家 䶮 婴儿米粉' }] };
+    const decoded = decodeEscpos(toEscpos(receiptDocument(sale, ctx(80)), { width: 80, qr: 'native', drawer: false, confirm: false }));
+    expect(decoded.lines.join('\n')).toContain('𠮷野家 䶮 婴儿米粉');
+  });
+
+  it('on 58 mm with three vouchers, the sequence numbers and the hash never wrap', () => {
+    const records = [1, 2, 3].map((seq) => ({
+      ...sampleSale.records[0]!,
+      seq,
+      id: `0b7e3a52-5d1c-4f1e-9a0b-2c3d4e5f6a7${seq}`,
+      authorization: 'A-1',
+    }));
+    const vouchers = [1, 2, 3].map((i) => ({ ...sampleSale.vouchers[0]!, voucherId: String(i).repeat(32), masked: `G9AX-ZY1${i}` }));
+    const sale = { ...sampleSale, records: records.map((r) => ({ ...r, hash: 'f1eaf3a9'.repeat(8) })), vouchers };
+    const lines = decodeEscpos(toEscpos(receiptDocument(sale, ctx(58)), { width: 58, qr: 'native', drawer: false, confirm: false })).lines;
+    const text = lines.join('\n');
+    expect(lines.some((l) => l.includes('1,2,3'))).toBe(true);
+    expect(lines.some((l) => l.includes('f1eaf3a9'))).toBe(true);
+    for (const v of vouchers) expect(text).toContain(v.masked);
+    expect(lines.every((l) => !/^\w$/.test(l.trim()))).toBe(true); // no stray last character on a line of its own
+  });
+});
+
 describe('golden receipts', () => {
   for (const width of [58, 80] as const) {
     it(`${width} mm matches tests/fixtures/receipts/receipt-${width}.txt`, async () => {

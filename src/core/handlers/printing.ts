@@ -16,8 +16,8 @@ export const printingHandlers = (d: { printing: PrintService; queries: SaleQueri
       return { jobs };
     },
     getPrinter: () => printer(),
-    savePrinter: (s) => {
-      d.printing.saveConfig(s);
+    savePrinter: async (s) => {
+      await d.printing.saveConfig(s);
       return printer();
     },
     printTest: () => {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { PosError } from '../../shared/api/errors';
+import type { PrintErrorCode, PrinterSettings } from '../../shared/api/schemas/printing';
 import { PrintFailure } from './printFailure';
+import { TcpPrinter } from './tcpPrinter';
 
 /**
  * A device printer's path must name a device. The schema already allows only /dev/…, COMn, LPTn and
@@ -33,4 +35,21 @@ export function assertPrintableDevice(uri: string): void {
   const problem = printerDeviceProblem(uri);
   if (problem === 'missing') throw new PrintFailure('printer_unreachable', `${uri} does not exist`);
   if (problem === 'not_device') throw new PrintFailure('printer_not_device', `${uri} is not a character device`);
+}
+
+/**
+ * Is the configured printer there? A TCP connect for a network printer (a printer that is off
+ * refuses or does not answer), the device check for a local one. OS printers cannot be probed
+ * without a driver: they count as present until a job says otherwise.
+ */
+export async function probePrinter(c: PrinterSettings): Promise<PrintErrorCode | null> {
+  if (c.kind === 'network') {
+    const tcp = TcpPrinter.fromUri(c.uri, Math.min(c.timeoutMs, 3000));
+    return tcp && (await tcp.isPrinterConnected()) ? null : 'printer_offline';
+  }
+  if (c.kind === 'device') {
+    const problem = printerDeviceProblem(c.uri);
+    return problem === 'missing' ? 'printer_unreachable' : problem === 'not_device' ? 'printer_not_device' : null;
+  }
+  return null;
 }

@@ -4,7 +4,7 @@ import type { PrinterSettings, PrinterState, PrintJob, ReceiptPreview } from '..
 import type { Db } from '../db/open';
 import type { Logger } from '../system/log';
 import type { SettingsStore } from '../system/settings';
-import { assertSavableDevice } from './device';
+import { assertSavableDevice, probePrinter } from './device';
 import { esc, receiptDocument, type ReceiptCopy, type ReceiptDoc } from './receiptDocument';
 import { COLUMNS, toEscpos, toPreviewLines } from './render';
 import { PrintFailure, sendToPrinter, type PrintErrorCode, type TransportOptions } from './transport';
@@ -36,7 +36,12 @@ export interface PrintDeps {
   send?: (bytes: Buffer, o: TransportOptions) => Promise<void>;
   /** First retry delay; doubles each attempt up to a minute, with ±20% jitter. */
   retryBaseMs?: number;
+  /** Is the printer there? Production probes TCP or the device; tests may replace it. */
+  probe?: (c: PrinterSettings) => Promise<PrintErrorCode | null>;
 }
+
+/** How often the printer is looked for while nothing is printing (status bar truth between sales). */
+export const PROBE_EVERY_MS = 30_000;
 
 /**
  * Receipts: one document rendered to ESC/POS and to the preview, a persisted queue, and a worker
@@ -50,19 +55,53 @@ export class PrintService {
   private rerun = false;
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
+  /** What the last probe or job found: null = the printer answered. One state for the status bar and the queue. */
+  private reachability: { uri: string; problem: PrintErrorCode | null } | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: PrintDeps) {}
+
+  /**
+   * Looks for the printer now (on save, at start, then every PROBE_EVERY_MS): a printer that was
+   * saved but is off shows as a fault at once, not only after the next sale's receipt fails.
+   */
+  async probe(): Promise<void> {
+    const c = this.config();
+    if (c.kind === 'none') {
+      this.reachability = null;
+      return;
+    }
+    const problem = await (this.d.probe ?? probePrinter)(c);
+    if (this.stopped || this.config().uri !== c.uri) return; // closed, or the settings changed meanwhile: that probe is stale
+    if (problem !== this.reachability?.problem) this.d.log.info({ kind: c.kind, problem }, 'printer probe');
+    this.reachability = { uri: c.uri, problem };
+    // Back after being away: whatever waits can print now.
+    if (problem === null && this.state().waiting > 0) this.retryNow();
+  }
+
+  startMonitor(everyMs = PROBE_EVERY_MS): void {
+    const tick = () => {
+      this.probe()
+        .catch((err: unknown) => this.d.log.warn({ err }, 'printer probe failed'))
+        .finally(() => {
+          if (!this.stopped) (this.probeTimer = setTimeout(tick, everyMs)).unref();
+        });
+    };
+    tick();
+  }
 
   config(): PrinterSettings {
     return this.d.settings.get('printer.config');
   }
 
   /** Saving the settings is usually "I fixed the printer": waiting receipts are tried right away. */
-  saveConfig(c: PrinterSettings): PrinterSettings {
+  async saveConfig(c: PrinterSettings): Promise<PrinterSettings> {
     if (c.kind === 'device') assertSavableDevice(c.uri);
     this.d.settings.set('printer.config', c);
-    this.retryNow();
-    return this.config();
+    this.reachability = null;
+    await this.probe();
+    if (!this.stopped) this.retryNow();
+    return c;
   }
 
   /** Queues the configured copies of a sale's receipt. Call inside the sale's transaction. */
@@ -111,7 +150,9 @@ export class PrintService {
       .prepare<[], { last_error: PrintErrorCode | null }>("SELECT last_error FROM print_jobs WHERE status = 'queued' ORDER BY id LIMIT 1")
       .get();
     if (c.kind === 'none') return { status: 'not_configured', waiting, lastError: null };
-    return { status: oldest?.last_error ? 'error' : 'ready', waiting, lastError: oldest?.last_error ?? null };
+    const probed = this.reachability?.uri === c.uri ? this.reachability.problem : null;
+    const lastError = oldest?.last_error ?? probed;
+    return { status: lastError ? 'error' : 'ready', waiting, lastError };
   }
 
   cancel(jobId: number): void {
@@ -147,6 +188,7 @@ export class PrintService {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
   }
 
   private async drain(): Promise<void> {
@@ -177,6 +219,7 @@ export class PrintService {
           this.d.db
             .prepare("UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = NULL, printed_at = ? WHERE id = ?")
             .run(new Date(this.d.now()).toISOString(), job.id);
+          this.reachability = { uri: c.uri, problem: null };
         } catch (e) {
           const code: PrintErrorCode = e instanceof PrintFailure ? e.code : 'printer_error';
           const attempts = job.attempts + 1;

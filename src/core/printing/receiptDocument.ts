@@ -54,6 +54,11 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
   const out: string[] = [];
   const AMOUNT = 12;
   const full = (text: string, align: 'left' | 'center' = 'left') => out.push('{width:*}', align === 'left' ? `|${esc(text)}` : esc(text));
+  // Lines with what a person compares (a hash, a voucher code, sequence numbers) are packed word by
+  // word, so none is split across two lines; names and prose wrap wherever the paper ends.
+  const codes = (text: string) => {
+    for (const line of packWords(text, ctx.columns)) full(line);
+  };
   const row = (left: string, right: string, bold = false) => {
     const b = bold ? '"' : '';
     out.push(`{width:*,${AMOUNT}}`, `|${b}${esc(left)} | ${b}${esc(right)}`);
@@ -65,8 +70,8 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
   if (sale.voidedAt) out.push('{width:*}', `^^${esc(zh('receipt.voided'))}`);
   rule();
   full(time);
-  full(`${zh('receipt.till', { till: ctx.tillId })}  ${zh('receipt.cashier', { name: sale.cashier.name })}`);
-  full(zh('receipt.no', { no: sale.saleId.slice(0, 8).toUpperCase() }));
+  codes(`${zh('receipt.till', { till: ctx.tillId })}  ${zh('receipt.cashier', { name: sale.cashier.name })}`);
+  codes(zh('receipt.no', { no: sale.saleId.slice(0, 8).toUpperCase() }));
   rule();
   const leftWidth = ctx.columns - AMOUNT - 1;
   for (const l of sale.lines) {
@@ -87,20 +92,35 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
   if (sale.totals.forfeitedFen > 0) row(zh('totals.forfeited'), formatYuan(sale.totals.forfeitedFen));
   rule();
   for (const v of sale.vouchers) {
-    full(`${v.campaignName.zh} ${v.masked}`);
+    codes(`${v.campaignName.zh} ${v.masked}`);
     row(zh('receipt.voucherUsed'), formatYuan(v.usedFen));
     if (v.forfeitedFen > 0) row(zh('receipt.voucherForfeited'), formatYuan(v.forfeitedFen));
     if (v.balanceAfterFen !== null) row(zh('receipt.voucherBalance'), formatYuan(v.balanceAfterFen));
   }
   rule();
   const last = redeems[redeems.length - 1];
-  full(
+  codes(
     zh(online ? 'receipt.online' : 'receipt.offlineMark', {
       seq: redeems.map((r) => r.seq).join(','),
       hash: last ? last.hash.slice(0, 8) : '',
     }),
   );
   return { before: `${out.join('\n')}\n`, qr: receiptQrPayload(sale), after: `{width:*}\n${esc(zh('receipt.thanks'))}\n` };
+}
+
+/** Splits text at spaces into lines of at most `columns` display columns; a longer word keeps a line of its own. */
+export function packWords(text: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && displayWidth(next) > columns) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** Columns a string takes on a GB18030 printer: CJK and full-width characters take two. */

@@ -26,6 +26,36 @@ export interface EscposOptions {
 
 const qrMarkup = (data: string) => `{code:${data}; option:qrcode,4,m}\n`;
 
+/** ESC t 0 + FS &: code page 0 and the printer's Chinese (GB18030) mode, once per job. */
+const CHINESE_MODE = '\x1bt\x00\x1c&';
+
+/**
+ * receiptline's ESC/POS commands with two changes a Chinese printer needs. Its text command
+ * re-sends `ESC t 0 FS &` before every piece of text (so mid-line in every table row), and its rules
+ * are box-drawing byte 0x95 after `FS .` + `ESC t 1`, which a printer that ignores `FS .` prints as
+ * "晻". Here Chinese mode is switched on once after the printer is initialised and never left, and a
+ * rule is a row of ASCII '-', which every GB18030 printer prints.
+ */
+function chineseCommands(base: 'escpos' | 'generic'): receiptline.BaseCommand {
+  const cmd = receiptline.commands[base] as unknown as Record<string, unknown> & {
+    open: (printer: unknown) => string;
+    text: (text: string, encoding: string) => string;
+  };
+  const baseOpen = cmd.open;
+  const baseText = cmd.text;
+  return Object.assign(Object.create(null) as object, cmd, {
+    open(this: unknown, printer: unknown) {
+      return baseOpen.call(this, printer) + CHINESE_MODE;
+    },
+    text(this: unknown, text: string, encoding: string) {
+      const bytes = baseText.call(this, text, encoding);
+      return bytes.startsWith(CHINESE_MODE) ? bytes.slice(CHINESE_MODE.length) : bytes;
+    },
+    hr: (width: number) => '-'.repeat(width),
+  }) as unknown as receiptline.BaseCommand;
+}
+const COMMANDS = { escpos: chineseCommands('escpos'), generic: chineseCommands('generic') };
+
 /**
  * A receipt → ESC/POS bytes in GB18030 with the printer's Chinese mode on (FS &), CJK counted as
  * two columns, paper cut at the end, laid out by receiptline. node-thermal-printer's own text
@@ -36,7 +66,7 @@ export function toEscpos(doc: ReceiptDoc, o: EscposOptions): Buffer {
   const printer = (cutting: boolean) => ({
     cpl: COLUMNS[o.width],
     encoding: 'gb18030' as const,
-    command: (o.qr === 'raster' ? 'generic' : 'escpos') as 'generic' | 'escpos',
+    command: COMMANDS[o.qr === 'raster' ? 'generic' : 'escpos'],
     cutting,
     spacing: false,
   });

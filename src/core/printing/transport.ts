@@ -2,6 +2,7 @@ import { ThermalPrinter, PrinterTypes } from 'node-thermal-printer';
 
 import { assertPrintableDevice } from './device';
 import { PrintFailure } from './printFailure';
+import { TcpPrinter } from './tcpPrinter';
 
 export { PrintFailure } from './printFailure';
 
@@ -25,7 +26,13 @@ export async function sendToPrinter(bytes: Buffer, o: TransportOptions): Promise
   if (!isNetwork && !/^printer:/i.test(o.uri)) assertPrintableDevice(o.uri);
   let printer: ThermalPrinter;
   try {
-    printer = new ThermalPrinter({ type: PrinterTypes.EPSON, interface: o.uri, options: { timeout: o.timeoutMs } });
+    const iface = isNetwork ? TcpPrinter.fromUri(o.uri, o.timeoutMs) : null;
+    printer = new ThermalPrinter({
+      type: PrinterTypes.EPSON,
+      // node-thermal-printer takes an interface object too: ours fails at once when a printer hangs up.
+      interface: (iface ?? o.uri) as unknown as string,
+      options: { timeout: o.timeoutMs },
+    });
   } catch (e) {
     throw new PrintFailure(/driver/i.test(String(e)) ? 'printer_driver_missing' : 'printer_error', String(e));
   }
