@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.mjs', '*.config.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', setInterval: 'readonly' } },
   },
   {
     files: ['src/shared/**'],

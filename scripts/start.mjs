@@ -49,9 +49,24 @@ if (needsBuild()) {
 }
 
 const electron = electronBinary();
+// The child also watches us (CARETILL_PARENT_PID): if this launcher is killed outright, the till still stops.
+const env = { ...process.env, CARETILL_PARENT_PID: String(process.pid) };
 const child = electron
-  ? spawn(electron, [root, ...args], { cwd: root, stdio: 'inherit' })
-  : spawn(process.execPath, [path.join(root, 'out', 'host', 'cli.js'), ...args], { cwd: root, stdio: 'inherit' });
+  ? spawn(electron, [root, ...args], { cwd: root, stdio: 'inherit', env })
+  : spawn(process.execPath, [path.join(root, 'out', 'host', 'cli.js'), ...args], { cwd: root, stdio: 'inherit', env });
 if (electron) process.stdout.write('Starting CareTill in Electron…\n');
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+
+// Stopping: Ctrl-C and SIGTERM reach us directly, or not at all: `npm start` runs us under `sh -c`,
+// and a SIGTERM to npm ends npm and the shell without passing it on. So we also stop when our parent
+// is gone (we were re-parented), and never leave the till or the demo program running as orphans.
+let stopping = false;
+const stop = (sig) => {
+  if (stopping) return;
+  stopping = true;
+  child.kill(sig);
+  setTimeout(() => child.kill('SIGKILL'), 8000).unref();
+};
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop(sig === 'SIGHUP' ? 'SIGTERM' : sig));
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop('SIGTERM'), 500).unref();
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -58,6 +58,26 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
+  exitWithLauncher(shutdown);
+}
+
+/**
+ * Started by `npm start` (scripts/start.mjs), the host ends when its launcher does, however the
+ * launcher ended (even SIGKILL): a till and a demo program left running as orphans would hold the
+ * data folder and the ports.
+ */
+function exitWithLauncher(shutdown: () => void): void {
+  const launcher = Number(process.env.CARETILL_PARENT_PID);
+  if (!Number.isInteger(launcher) || launcher <= 1) return;
+  setInterval(() => {
+    try {
+      process.kill(launcher, 0);
+    } catch (e) {
+      // ESRCH: the launcher is gone. (EPERM would mean it exists under another user: still there.)
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') shutdown();
+    }
+  }, 1000).unref();
 }
 
 function findRendererDir(argv: string[]): string | undefined {
