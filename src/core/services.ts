@@ -115,7 +115,7 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.syncTimeoutMs ? { timeoutMs: options.syncTimeoutMs } : {}),
   });
-  const saleFlow = new SaleFlow({ checkout, queries: sales, journal, users, sync, printing });
+  const saleFlow = new SaleFlow({ checkout, queries: sales, journal, users, sync, printing, log: log.child({ room: 'sales' }), now });
 
   const handlers: Handlers = {
     ...systemHandlers({ config, db, databasePath, settings, manifests, users, sync, printing, startedAt: new Date(now()).toISOString() }),

@@ -22,7 +22,7 @@ export interface SalesDeps {
 
 /** The sale: quote, commit and void go through the workflow or the commands; reading through the queries. */
 export const salesHandlers = (d: SalesDeps): HandlersFor<typeof salesContract> => ({
-  quoteSale: (input) => d.checkout.quote(input, d.sync.connection() === 'online'),
+  quoteSale: (input) => d.saleFlow.quote(input),
   commitSale: (input, ctx) => d.saleFlow.commit(input, d.users.require(ctx.sessionToken)),
   voidSale: ({ saleId, ownerPin }, ctx) => d.saleFlow.void(saleId, d.users.require(ctx.sessionToken), ownerPin),
   listSalesToday: (_args, ctx) => {

@@ -1,9 +1,10 @@
 import { PosError } from '../../shared/api/errors';
-import type { CommitInput, CompletedSale } from '../../shared/api/schemas/checkout';
+import type { CommitInput, CompletedSale, Quote, SaleInput } from '../../shared/api/schemas/checkout';
 import type { Session, Users } from '../auth/users';
 import type { Checkout } from '../checkout/checkout';
 import type { Journal } from '../journal/journal';
 import type { PrintService } from '../printing/printService';
+import type { Logger } from '../system/log';
 import type { SaleQueries } from './saleQueries';
 import { SyncFailure } from '../sync/client';
 import { toPosError, type SyncService } from '../sync/syncService';
@@ -15,6 +16,8 @@ export interface SaleFlowDeps {
   users: Users;
   sync: SyncService;
   printing: PrintService;
+  log: Logger;
+  now: () => number;
 }
 
 /**
@@ -24,8 +27,38 @@ export interface SaleFlowDeps {
  * The commit is the only step that must succeed; printing and uploading follow in the background
  * and can never undo or block a recorded redemption.
  */
+/** Verdicts that may only mean "this till has not heard of it yet": worth asking the program. */
+const NEWER_MANIFEST_MIGHT_KNOW = new Set(['unknown_campaign', 'unknown_key', 'no_manifest']);
+/** A forged key id must not make every scan a round trip: at most one refresh in this window. */
+export const MANIFEST_REFRESH_MIN_MS = 15_000;
+
 export class SaleFlow {
+  private lastRefreshAt = -Infinity;
+
   constructor(private readonly d: SaleFlowDeps) {}
+
+  /**
+   * What the cashier sees before confirming. A voucher of a campaign (or issuer key) published
+   * since the last sync is judged again after fetching the manifest at once, when the program is
+   * reachable: the cashier should not have to wait for the next sync or ask the owner to press it.
+   */
+  async quote(input: SaleInput): Promise<Quote> {
+    const online = () => this.d.sync.connection() === 'online';
+    const first = this.d.checkout.quote(input, online());
+    if (!first.vouchers.some((v) => NEWER_MANIFEST_MIGHT_KNOW.has(v.code)) || !this.d.sync.enrolled()) return first;
+    const now = this.d.now();
+    if (now - this.lastRefreshAt < MANIFEST_REFRESH_MIN_MS) return first;
+    this.lastRefreshAt = now;
+    try {
+      const installed = await this.d.sync.refreshManifest(3000);
+      if (installed === null) return first; // nothing newer: the verdict stands
+    } catch (err) {
+      // Offline or refused: the verdict stands, and it already tells the cashier what to do.
+      this.d.log.info({ err: err instanceof Error ? err.message : String(err) }, 'manifest refresh for an unknown voucher failed');
+      return first;
+    }
+    return this.d.checkout.quote(input, online());
+  }
 
   async commit(input: CommitInput, cashier: Session): Promise<CompletedSale> {
     const ids = await this.authorizeOnline(input);

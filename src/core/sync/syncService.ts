@@ -159,9 +159,11 @@ export class SyncService {
     return { merchantId: v.merchantId, merchantName: v.merchantName };
   }
 
-  async refreshManifest(): Promise<number | null> {
+  /** `timeoutMs`: shorter than the default when a cashier is waiting for a verdict. */
+  async refreshManifest(timeoutMs?: number): Promise<number | null> {
     const etag = this.d.settings.get('sync.manifestEtag');
-    const r = await this.track(this.api().call('GET', '/v1/manifest', undefined, signedManifestSchema, etag ? { etag } : {}));
+    const opts = { ...(etag ? { etag } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+    const r = await this.track(this.api().call('GET', '/v1/manifest', undefined, signedManifestSchema, opts));
     if (r.status === 304 || !r.value) return null;
     const installed = this.d.manifests.install(r.value);
     if (r.etag) this.d.settings.set('sync.manifestEtag', r.etag);
