@@ -6,7 +6,8 @@ import type { Db } from '../db/open';
 /**
  * The owner's settlement picture from the till's own records: every journal record is pending
  * (not yet acknowledged), accepted, rejected (with the program's reason) or paid (in a paid
- * statement). Amounts are net: a void counts against its redemption.
+ * statement). Amounts are net: a void counts against its redemption. Counts are redemptions that
+ * stand (neither a void nor a voided redemption is one); voids are counted apart.
  */
 export function settlementView(db: Db): Settlement {
   const rows = db
@@ -16,7 +17,8 @@ export function settlementView(db: Db): Settlement {
                    WHEN st.status = 'paid' THEN 'paid'
                    ELSE 'accepted' END AS state,
               SUM(CASE j.type WHEN 'redeem' THEN j.amount_fen ELSE -j.amount_fen END) AS net,
-              count(*) AS n
+              -- Redemptions that stand: a void record, and the redemption it reverses, are counted apart.
+              SUM(CASE WHEN j.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM journal r WHERE r.reverses = j.id) THEN 1 ELSE 0 END) AS n
          FROM journal j
          LEFT JOIN record_status s ON s.record_id = j.id
          LEFT JOIN statements st ON st.statement_id = s.statement_id
@@ -37,6 +39,7 @@ export function settlementView(db: Db): Settlement {
       rejected: by('rejected')?.n ?? 0,
       paid: by('paid')?.n ?? 0,
     },
+    voids: (db.prepare("SELECT count(*) AS n FROM journal WHERE type = 'reverse'").get() as { n: number }).n,
     statements: db
       .prepare<
         [],

@@ -273,6 +273,7 @@ export const en: Record<MessageKey, string> = {
   'settle.state.rejected': 'Rejected',
   'settle.state.paid': 'Paid',
   'settle.records': '{count} records',
+  'settle.voids': 'Also {count} void(s): already taken off the amounts above, not counted as redemptions.',
   'settle.rejectedTitle': 'Rejected redemptions',
   'settle.statements': 'Statements',
   'settle.noStatements': 'No statements yet. The program makes statements and pays them regularly.',

@@ -270,6 +270,7 @@ export const zhCN = {
   'settle.state.rejected': '项目方拒绝',
   'settle.state.paid': '已支付',
   'settle.records': '{count} 条',
+  'settle.voids': '另有 {count} 笔撤销（已从上面的金额中扣除，不计入笔数）。',
   'settle.rejectedTitle': '被拒绝的核销',
   'settle.statements': '结算单',
   'settle.noStatements': '还没有结算单。项目方定期生成结算单并付款。',

@@ -56,6 +56,11 @@ export function SettlementScreen() {
               </div>
             ))}
           </div>
+          {view.value.voids > 0 && (
+            <p className="muted" data-testid="settle-voids">
+              {t('settle.voids', { count: view.value.voids })}
+            </p>
+          )}
           {view.value.rejected.length > 0 && (
             <>
               <h2>{t('settle.rejectedTitle')}</h2>

@@ -20,7 +20,10 @@ export const settlementSchema = z.object({
     rejectedFen: z.number().int(),
     paidFen: z.number().int(),
   }),
+  /** Redemptions that stand, by state: voided ones and the void records themselves are not counted here. */
   counts: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int(), paid: z.number().int() }),
+  /** Voids (reverse records) on this till, shown apart from the redemptions. */
+  voids: z.number().int(),
   statements: z.array(
     statementSchema.pick({
       statementId: true,
