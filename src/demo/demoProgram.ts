@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,13 +7,15 @@ import babyCampaignYaml from '../../resources/sample/campaign-baby.yaml?raw';
 import childCampaign from '../../resources/sample/campaign-child.json' with { type: 'json' };
 import type { Services } from '../core/services';
 import type { Logger } from '../core/system/log';
-import { holderCode } from '../shared/voucher/token';
-import { renderCardsPdf } from '../server/cards/cardsPdf';
+import type { Campaign } from '../shared/voucher/manifest';
+import { decodeToken, holderCode } from '../shared/voucher/token';
+import { renderCardsPdf, type CardData } from '../server/cards/cardsPdf';
 import { findCjkFont } from '../server/cards/fonts';
 import { startProgramServer, type RunningProgramServer } from '../server/http/app';
 import { KeyFiles } from '../server/program/keyFiles';
 import { Program } from '../server/program/program';
-import { openProgramStore, type ProgramStore } from '../server/store/programStore';
+import { writePrivateFile } from '../server/store/privateFiles';
+import { openProgramStore, type IssuedVoucher, type ProgramStore } from '../server/store/programStore';
 import { createEnrollmentCode, createMerchant } from '../server/sync/enrollment';
 
 export interface DemoProgram {
@@ -32,6 +35,9 @@ export const DEMO_MERCHANT = 'DEMO-SHOP';
  * printable cards, a demo merchant; runs the program server on loopback; and enrolls this till
  * with a one-time code exactly as a shop would. The demo program lives in <data dir>/demo-program,
  * so the program CLI can settle what the till uploads (see the README's walk-through).
+ * Like any program it keeps no voucher token: demo-vouchers.csv and demo-cards.pdf are written when
+ * the vouchers are issued (0600, in the 0700 folder); if the list is deleted, the next start
+ * re-issues the demo vouchers that are left and writes both again.
  */
 export async function startDemoProgram(services: Services): Promise<DemoProgram | null> {
   const dir = path.join(services.config.dataDir, 'demo-program');
@@ -39,7 +45,8 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
   if (!isDemo) return null;
   const store = await openProgramStore(dir, undefined);
   try {
-    await ensureProgram(store, dir);
+    const program = new Program(store, new KeyFiles(path.join(dir, 'keys')));
+    const issued = await ensureProgram(store, program);
     const portFile = path.join(dir, 'server-port');
     const preferred = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : 0;
     let server: RunningProgramServer;
@@ -50,12 +57,16 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
       services.log.info({ err, preferred }, 'demo program server could not reuse its port');
       server = await startProgramServer({ store, port: 0 });
     }
-    fs.writeFileSync(portFile, String(server.port));
+    writePrivateFile(portFile, String(server.port));
     if (!services.sync.enrolled()) await services.sync.enroll(server.url, await createEnrollmentCode(store, DEMO_MERCHANT), 'demo till');
     else services.sync.serverMoved(server.url); // the demo server may have had to take another port
     services.settings.set('demo.program', true);
     const csv = path.join(dir, 'demo-vouchers.csv');
-    const cards = writeDemoFiles(store, dir, csv, services.log);
+    const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
+    // Tokens exist only when issued: now, or again (re-issued) when the list was lost.
+    const fresh = issued ?? (fs.existsSync(csv) ? null : await reissueDemoVouchers(program, store));
+    if (fresh) writeDemoCsv(csv, fresh, campaigns);
+    const cards = writeDemoCards(dir, csv, fresh !== null, campaigns, services.log);
     return {
       dir,
       csv,
@@ -72,48 +83,73 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
   }
 }
 
-async function ensureProgram(store: ProgramStore, dir: string): Promise<void> {
-  const program = new Program(store, new KeyFiles(path.join(dir, 'keys')));
+/** Sets the demo program up once; returns the vouchers issued now (with their tokens), or null. */
+async function ensureProgram(store: ProgramStore, program: Program): Promise<IssuedVoucher[] | null> {
   if (!(await store.getProgram()))
     await program.init('DEMO', '关爱基金会（演示）', 'Care Foundation (demo)', new Date(Date.now() - 60_000));
   if ((await store.listCampaigns()).length === 0) {
     await program.createCampaign(YAML.parse(babyCampaignYaml));
     await program.createCampaign(childCampaign);
   }
-  if ((await store.listVouchers()).length === 0) {
-    await program.issueVouchers({ campaignId: 1, count: 8, faceValueFen: 5000 });
-    await program.issueVouchers({ campaignId: 2, count: 4, faceValueFen: 20000 });
-  }
+  let issued: IssuedVoucher[] | null = null;
+  if ((await store.listVouchers()).length === 0)
+    issued = [
+      ...(await program.issueVouchers({ campaignId: 1, count: 8, faceValueFen: 5000 })),
+      ...(await program.issueVouchers({ campaignId: 2, count: 4, faceValueFen: 20000 })),
+    ];
   if (!(await store.latestManifest())) await program.publishManifest();
   if (!(await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [DEMO_MERCHANT])))
     await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
+  return issued;
 }
 
-async function writeDemoFiles(store: ProgramStore, dir: string, csv: string, log: Logger): Promise<string | null> {
-  const vouchers = await store.listVouchers();
-  const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
-  fs.writeFileSync(
+/** The demo's voucher list was deleted: new tokens for what is left of its vouchers, old ones revoked. */
+async function reissueDemoVouchers(program: Program, store: ProgramStore): Promise<IssuedVoucher[]> {
+  const live = (await store.listVouchers()).filter((v) => !v.revokedAt).map((v) => v.voucherId);
+  if (live.length === 0) return [];
+  const r = await program.reissue({ voucherIds: live, reason: 'demo voucher list made again' });
+  await program.publishManifest();
+  return r.issued;
+}
+
+function writeDemoCsv(csv: string, vouchers: IssuedVoucher[], campaigns: ReadonlyMap<number, Campaign>): void {
+  writePrivateFile(
     csv,
     stringifyCsv(
       vouchers.map((v) => [campaigns.get(v.campaignId)?.names.zh ?? '', v.kind, v.faceValueFen / 100, holderCode(v.holderTag), v.token]),
       { header: true, columns: ['campaign', 'kind', 'value_yuan', 'holder_code', 'token'], bom: true },
     ),
   );
+}
+
+/** Cards for the tokens in the demo list (each token carries everything a card shows). */
+async function writeDemoCards(
+  dir: string,
+  csv: string,
+  renew: boolean,
+  campaigns: ReadonlyMap<number, Campaign>,
+  log: Logger,
+): Promise<string | null> {
   const file = path.join(dir, 'demo-cards.pdf');
-  if (fs.existsSync(file)) return file;
+  if (fs.existsSync(file) && !renew) return file;
   try {
-    const pdf = await renderCardsPdf(
-      vouchers.map((v) => ({
-        token: v.token,
-        faceValueFen: v.faceValueFen,
-        validFrom: v.validFrom,
-        validUntil: v.validUntil,
-        holderTag: v.holderTag,
-        campaign: campaigns.get(v.campaignId)!,
-      })),
-      { fonts: findCjkFont(), timeZone: 'Asia/Shanghai' },
-    );
-    fs.writeFileSync(file, pdf);
+    const rows = parseCsv(fs.readFileSync(csv), { columns: true, bom: true, skip_empty_lines: true }) as Array<{ token?: string }>;
+    const cards: CardData[] = [];
+    for (const row of rows) {
+      const decoded = decodeToken(row.token ?? '');
+      const campaign = decoded.ok ? campaigns.get(decoded.token.fields.campaignId) : undefined;
+      if (!decoded.ok || !campaign) continue;
+      const f = decoded.token.fields;
+      cards.push({
+        token: row.token!,
+        faceValueFen: f.faceValueFen,
+        validFrom: f.validFrom,
+        validUntil: f.validUntil,
+        holderTag: f.holderTag,
+        campaign,
+      });
+    }
+    writePrivateFile(file, await renderCardsPdf(cards, { fonts: findCjkFont(), timeZone: 'Asia/Shanghai' }));
     return file;
   } catch (err) {
     // Cards are a convenience (the CSV has every code); without a CJK font or disk space there are none.

@@ -53,10 +53,15 @@ export type ChainVerdict =
  * Verifies a run of records: contiguous sequence numbers, each prev_hash equal to the previous
  * hash, each hash recomputed, each reversal pointing at an earlier redemption reversed only once.
  * `from` lets the server continue a chain from the head of the device's previous batch.
+ * `repeatedIds: 'allow'` leaves a repeated record id to the caller (the program rejects that one
+ * record and keeps the chain): the chain itself does not depend on ids being unique.
  */
 export function verifyChain(
   records: Iterable<JournalRecord>,
-  from: { seq: number; hash: string; knownRedeems?: Set<string>; reversed?: Set<string> } = { seq: 0, hash: GENESIS_HASH },
+  from: { seq: number; hash: string; knownRedeems?: Set<string>; reversed?: Set<string>; repeatedIds?: 'refuse' | 'allow' } = {
+    seq: 0,
+    hash: GENESIS_HASH,
+  },
 ): ChainVerdict {
   let prevSeq = from.seq;
   let prevHash = from.hash;
@@ -71,7 +76,7 @@ export function verifyChain(
     device = r.deviceId;
     if (r.prevHash !== prevHash) return { ok: false, seq: r.seq, problem: 'bad_prev_hash' };
     if (hashRecord(r) !== r.hash) return { ok: false, seq: r.seq, problem: 'bad_hash' };
-    if (ids.has(r.id) || redeems.has(r.id)) return { ok: false, seq: r.seq, problem: 'duplicate_id' };
+    if (from.repeatedIds !== 'allow' && (ids.has(r.id) || redeems.has(r.id))) return { ok: false, seq: r.seq, problem: 'duplicate_id' };
     ids.add(r.id);
     if (r.type === 'redeem') {
       if (r.reverses !== null) return { ok: false, seq: r.seq, problem: 'bad_reversal' };

@@ -3,11 +3,19 @@ import { PosError } from '../shared/api/errors';
 import { MANIFEST_SIGNING_CONTEXT, manifestSchema, signedManifestSchema, type Campaign, type Manifest } from '../shared/voucher/manifest';
 import { publicKeyFromBase64url, verify } from './ed25519';
 
+/** An issuer key ready for the scan path; `revoked`: the program withdrew it, so none of its tokens is good. */
+export interface IndexedKey {
+  key: KeyObject;
+  fromMs: number;
+  untilMs: number;
+  revoked: boolean;
+}
+
 /** A manifest whose signature has been checked, indexed for the scan path (no parsing per scan). */
 export interface TrustedManifest {
   readonly manifest: Manifest;
   readonly version: number;
-  readonly keys: ReadonlyMap<number, { key: KeyObject; fromMs: number; untilMs: number }>;
+  readonly keys: ReadonlyMap<number, IndexedKey>;
   readonly campaigns: ReadonlyMap<number, Campaign & { fromMs: number; untilMs: number }>;
   readonly revoked: ReadonlySet<string>;
 }
@@ -45,9 +53,14 @@ export function trustManifest(signed: unknown, rootKey: KeyObject): TrustedManif
 }
 
 export function indexManifest(manifest: Manifest): TrustedManifest {
-  const keys = new Map<number, { key: KeyObject; fromMs: number; untilMs: number }>();
+  const keys = new Map<number, IndexedKey>();
   for (const k of manifest.keys)
-    keys.set(k.keyId, { key: publicKeyFromBase64url(k.publicKey), fromMs: Date.parse(k.validFrom), untilMs: Date.parse(k.validUntil) });
+    keys.set(k.keyId, {
+      key: publicKeyFromBase64url(k.publicKey),
+      fromMs: Date.parse(k.validFrom),
+      untilMs: Date.parse(k.validUntil),
+      revoked: k.revokedAt !== undefined,
+    });
   const campaigns = new Map<number, Campaign & { fromMs: number; untilMs: number }>();
   for (const c of manifest.campaigns) campaigns.set(c.id, { ...c, fromMs: Date.parse(c.validFrom), untilMs: Date.parse(c.validUntil) });
   return {

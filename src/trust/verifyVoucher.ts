@@ -36,6 +36,9 @@ export function verifyVoucher(raw: string, ctx: VerifyContext): VoucherVerdict {
   const voucher = fields;
   const now = ctx.nowMs;
   const skew = ctx.skewMs;
+  // A revoked key binds from the moment the till has the manifest saying so, whatever its clock:
+  // the manifest was published after the revocation, so "now" is after it too.
+  if (key.revoked) return { ok: false, code: 'key_revoked', voucher };
   // Rotation: a voucher signed by an older key stays good while that key's window is open.
   if (now + skew < key.fromMs || now - skew > key.untilMs) return { ok: false, code: 'key_not_valid', voucher };
 

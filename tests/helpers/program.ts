@@ -48,8 +48,11 @@ export interface ProgramWorld {
   close(): Promise<void>;
 }
 
-/** A program with two campaigns (¥50 fixed baby vouchers, ¥200 child balance), two shops, a running server. */
-export async function programWorld(kind: StoreKind): Promise<ProgramWorld> {
+/**
+ * A program with two campaigns (¥50 fixed baby vouchers, ¥200 child balance), two shops, a running server.
+ * `now`: the server's clock (default: the real one), for tests that move time.
+ */
+export async function programWorld(kind: StoreKind, opts: { now?: () => Date } = {}): Promise<ProgramWorld> {
   const t = tempDir('caretill-program-');
   const store = await kind.open(path.join(t.dir, 'home'));
   const program = new Program(store, new KeyFiles(path.join(t.dir, 'home', 'keys')));
@@ -77,7 +80,8 @@ export async function programWorld(kind: StoreKind): Promise<ProgramWorld> {
   await program.publishManifest();
   await createMerchant(store, 'M1', '爱心母婴店');
   await createMerchant(store, 'M2', '阳光文具店');
-  let server = await startProgramServer({ store, port: 0 });
+  const serverClock = opts.now ? { now: opts.now } : {};
+  let server = await startProgramServer({ store, port: 0, ...serverClock });
   return {
     store,
     program,
@@ -98,7 +102,7 @@ export async function programWorld(kind: StoreKind): Promise<ProgramWorld> {
     restart: async () => {
       const port = server.port;
       await server.close();
-      server = await startProgramServer({ store, port });
+      server = await startProgramServer({ store, port, ...serverClock });
     },
     close: async () => {
       await server.close();

@@ -119,4 +119,30 @@ describe('program CLI', () => {
     expect(text).toContain('持券码');
     expect(text).toContain('￥50.00');
   });
+
+  it('keys revoke and vouchers reissue: new cards for the vouchers of a revoked key, and tills refuse the old ones', async () => {
+    await cli('keys', 'create', '--valid-days', '800');
+    await cli('keys', 'revoke', '1', '--reason', '密钥泄露');
+    expect(lines.join('\n')).toMatch(/99 live vouchers were signed with it/);
+    const csv = path.join(t.dir, 're.csv');
+    const pdf = path.join(t.dir, 're.pdf');
+    await cli('vouchers', 'reissue', '--key', '1', '--out', csv, '--cards', pdf);
+    await cli('manifest', 'publish', '--out', path.join(t.dir, 'manifest3.json'));
+    expect((fs.statSync(csv).mode & 0o777).toString(8)).toBe('600');
+    expect((fs.statSync(pdf).mode & 0o777).toString(8)).toBe('600');
+    expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const fresh = parseCsv(fs.readFileSync(csv), { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(fresh).toHaveLength(99); // one of the 100 was revoked before
+    const { db, manifests } = till();
+    manifests.install(JSON.parse(fs.readFileSync(path.join(t.dir, 'manifest3.json'), 'utf8')));
+    const verdict = (token: string) =>
+      verifyVoucher(token, { manifest: manifests.current(), merchantId: 'M001', nowMs: NOW, skewMs: DEFAULT_CLOCK_SKEW_MS });
+    const old = new Map(rows.map((r) => [r.voucher_id!, r]));
+    for (const r of fresh) {
+      expect(verdict(r.token!).ok).toBe(true);
+      expect(r.holder_code).toBe(old.get(r.replaces!)!.holder_code); // the family's holder code stays
+      expect(verdict(old.get(r.replaces!)!.token!)).toMatchObject({ ok: false, code: 'key_revoked' });
+    }
+    db.close();
+  });
 });

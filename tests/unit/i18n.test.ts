@@ -36,6 +36,10 @@ describe('message catalogues', () => {
             voucher: 'AB…CD',
             reason: 'double_spend',
             uri: '/home/shop/notes.txt',
+            problem: 'corrupt',
+            printing: 1,
+            uploads: 2,
+            number: 7,
           },
         });
         expect(m).not.toContain('{');

@@ -204,6 +204,19 @@ describe('verifyVoucher', () => {
     expect(code(verifyVoucher(issuer.token().token, ctx({ manifest: m })))).toBe('valid');
   });
 
+  it('a revoked issuer key: its vouchers are refused as key_revoked whatever the till’s clock says', () => {
+    const revokedAt = '2026-11-01T00:00:00Z';
+    const m = trusted(
+      testManifest({ keys: [{ ...issuer.key, validUntil: revokedAt, revokedAt, reason: 'leaked' }], campaigns: [testCampaign()] }),
+    );
+    const { token } = issuer.token();
+    expect(code(verifyVoucher(token, ctx({ manifest: m })))).toBe('key_revoked');
+    // A till whose clock says it is still before the revocation has the manifest that revoked it: refused all the same.
+    expect(code(verifyVoucher(token, ctx({ manifest: m, nowMs: Date.parse('2026-10-01T00:00:00Z') })))).toBe('key_revoked');
+    // The signature is checked first: a forgery under a revoked key id is still a forgery.
+    expect(code(verifyVoucher(testIssuer(1).token().token, ctx({ manifest: m })))).toBe('bad_signature');
+  });
+
   it('validity edges honour the clock-skew tolerance exactly', () => {
     const from = Date.parse('2026-12-01T00:00:00Z');
     const until = Date.parse('2026-12-31T15:59:59Z');

@@ -1,5 +1,3 @@
-import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,25 +8,32 @@ import { createOperatorToken } from '../http/operators';
 import { createEnrollmentCode, createMerchant } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
 import { approveStatement, createStatement, listStatements, payStatement } from '../sync/settlement';
-import { holderCode } from '../../shared/voucher/token';
-import { renderCardsPdf, type CardData } from '../cards/cardsPdf';
-import { findCjkFont } from '../cards/fonts';
+import { instantSchema } from '../program/inputs';
 import { KeyFiles } from '../program/keyFiles';
 import { Program, ProgramError } from '../program/program';
-import { openProgramStore, type ProgramStore } from '../store/programStore';
+import type { ReissueResult } from '../program/reissue';
+import { writePrivateFile } from '../store/privateFiles';
+import { openProgramStore, type IssuedVoucher, type ProgramStore } from '../store/programStore';
+import { cardsOf, readCardsCsv, writeCardsPdf, writeVoucherCsv } from './voucherFiles';
 
 const USAGE = `CareTill program CLI — npm run program -- <command> [options]
 
   init --id ID --name-zh 名称 --name-en NAME      create the program's root key and first issuer key
   keys create [--valid-days 1095]                 a new voucher-signing key (rotation)
+  keys revoke KID --reason TEXT                   end a key now (say, it leaked); then re-issue its
+                                                  vouchers and publish a manifest
   keys list
   campaign create FILE.json|FILE.yaml             add a campaign (see resources/sample/campaign-baby.yaml)
   campaign list
   vouchers issue --campaign ID --count N (--value-yuan 50 | --value-fen 5000)
                  [--valid-from ISO] [--valid-until ISO] [--holder-tags FILE] [--key KID] --out FILE.csv
+                 [--cards FILE.pdf]
   vouchers revoke VOUCHER_ID... [--reason TEXT]   then publish a new manifest
+  vouchers reissue (--key KID | VOUCHER_ID...) --out FILE.csv [--cards FILE.pdf] [--reason TEXT]
+                                                  new tokens (same value, or what is left), old ones
+                                                  revoked; for a revoked key, a lost card, a re-print
   manifest publish [--out FILE.json]              sign the next manifest version
-  cards (--in FILE.csv | --campaign ID) --out FILE.pdf [--tz Asia/Shanghai] [--font FILE]
+  cards --in FILE.csv --out FILE.pdf [--tz Asia/Shanghai] [--font FILE]
   merchants add --id M1 --name 店名                a partner shop
   merchants list
   enroll-code --merchant M1 [--hours 72]          a one-time code for one of the shop's tills
@@ -39,20 +44,10 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   operator token --name NAME                      a credential for the operator HTTP API (shown once)
   serve [--port 8400] [--host 127.0.0.1]          run the program server
 
-Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data). Private keys stay in DIR/keys (0600).
+Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data), the program's own folder (0700).
+Private keys stay in DIR/keys (0600). The program keeps no voucher token: the CSV and cards written at
+issue are the only copies (0600; hand them over, then delete them); printing a card again re-issues it.
 DATABASE_URL=postgres://… keeps the program's data in PostgreSQL instead of DIR/program.sqlite3.`;
-
-const CSV_COLUMNS = [
-  'voucher_id',
-  'campaign_id',
-  'kind',
-  'value_fen',
-  'valid_from',
-  'valid_until',
-  'holder_code',
-  'holder_tag',
-  'token',
-] as const;
 
 export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -73,6 +68,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       'holder-tags': { type: 'string' },
       key: { type: 'string' },
       out: { type: 'string' },
+      cards: { type: 'string' },
       in: { type: 'string' },
       reason: { type: 'string' },
       tz: { type: 'string' },
@@ -111,8 +107,22 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         out(`issuer key ${k.keyId} created, valid ${k.validFrom} → ${k.validUntil}; publish a manifest so tills learn it`);
         break;
       }
+      case 'keys revoke': {
+        const keyId = int(need(rest[0], 'a key id'), 'key id');
+        const r = await program.revokeIssuerKey(keyId, need(values.reason, '--reason'));
+        out(`issuer key ${keyId} revoked at ${r.revokedAt}; tills refuse its vouchers once they have the next manifest`);
+        if (r.vouchers > 0)
+          out(
+            `${r.vouchers} live vouchers were signed with it: npm run program -- vouchers reissue --key ${keyId} --out FILE.csv --cards FILE.pdf`,
+          );
+        out('then publish a manifest: npm run program -- manifest publish');
+        break;
+      }
       case 'keys list':
-        for (const k of await store.listIssuerKeys()) out(`${k.keyId}\t${k.validFrom} → ${k.validUntil}\t${k.publicKey}`);
+        for (const k of await store.issuerKeyRows())
+          out(
+            `${k.keyId}\t${k.validFrom} → ${k.validUntil}\t${k.publicKey}${k.revokedAt ? `\trevoked ${k.revokedAt}${k.revokeReason ? ` (${k.revokeReason})` : ''}` : ''}`,
+          );
         break;
       case 'campaign create': {
         const file = need(sub === 'create' ? rest[0] : undefined, 'a campaign file');
@@ -149,21 +159,9 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           ...(holderTags ? { holderTags } : {}),
           ...(values.key ? { keyId: int(values.key, '--key') } : {}),
         });
-        const rows = vouchers.map((v) => [
-          v.voucherId,
-          v.campaignId,
-          v.kind,
-          v.faceValueFen,
-          new Date(v.validFrom * 1000).toISOString(),
-          new Date(v.validUntil * 1000).toISOString(),
-          holderCode(v.holderTag),
-          v.holderTag,
-          v.token,
-        ]);
-        fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
-        // BOM: Excel, which many program offices use, then opens the file as UTF-8.
-        fs.writeFileSync(outFile, stringifyCsv(rows, { header: true, columns: [...CSV_COLUMNS], bom: true }));
-        out(`${vouchers.length} vouchers issued → ${outFile}; publish a manifest if this campaign is new to tills`);
+        await writeVoucherFiles(store, vouchers, outFile, values.cards, values);
+        out(`${vouchers.length} vouchers issued → ${outFile}${values.cards ? ` and ${values.cards}` : ''}`);
+        out('these are the only copies of the tokens: hand them over, then delete them; publish a manifest if the campaign is new');
         break;
       }
       case 'vouchers revoke': {
@@ -177,18 +175,34 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         if (r.unknown.length) process.exitCode = 1;
         break;
       }
+      case 'vouchers reissue': {
+        const outFile = need(values.out, '--out');
+        const ids = sub === 'reissue' ? rest : [];
+        const r = await program.reissue({
+          ...(values.key !== undefined ? { keyId: int(values.key, '--key') } : { voucherIds: ids }),
+          ...(values.reason !== undefined ? { reason: values.reason } : {}),
+        });
+        await writeVoucherFiles(store, r.issued, outFile, values.cards, values);
+        out(`${r.issued.length} vouchers re-issued → ${outFile}${values.cards ? ` and ${values.cards}` : ''}; the old ones are revoked`);
+        for (const [why, n] of skippedCounts(r)) out(`not re-issued (${why}): ${n}`);
+        if (r.issued.length) out('publish a manifest so tills learn of it: npm run program -- manifest publish');
+        break;
+      }
       case 'manifest publish': {
         const m = await program.publishManifest();
         const file = values.out ?? path.join(home, 'manifest.json');
-        fs.writeFileSync(file, JSON.stringify({ manifest: m.manifest, signature: m.signature }, null, 2));
+        writePrivateFile(file, JSON.stringify({ manifest: m.manifest, signature: m.signature }, null, 2));
         out(`manifest version ${m.version} signed → ${file}`);
         break;
       }
       case 'cards': {
         const outFile = need(values.out, '--out');
-        const cards = await cardData(store, values.in, values.campaign);
-        const pdf = await renderCardsPdf(cards, { fonts: findCjkFont(values.font), timeZone: values.tz ?? 'Asia/Shanghai' });
-        fs.writeFileSync(outFile, pdf);
+        if (values.campaign !== undefined)
+          throw new ProgramError(
+            'the program keeps no voucher tokens: print cards from the CSV written at issue (--in), or re-issue: vouchers reissue … --cards FILE.pdf',
+          );
+        const cards = readCardsCsv(need(values.in, '--in'), await campaignMap(store));
+        await writeCardsPdf(outFile, cards, { ...(values.font ? { font: values.font } : {}), ...(values.tz ? { tz: values.tz } : {}) });
         out(`${cards.length} cards on ${Math.ceil(cards.length / 8) || 1} A4 pages → ${outFile}`);
         break;
       }
@@ -260,40 +274,30 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   }
 }
 
-async function cardData(store: ProgramStore, csvFile: string | undefined, campaignId: string | undefined): Promise<CardData[]> {
-  const campaigns = new Map((await store.listCampaigns()).map((c) => [c.id, c]));
-  const campaignOf = (id: number) => {
-    const c = campaigns.get(id);
-    if (!c) throw new ProgramError(`campaign ${id} is not in this program`);
-    return c;
-  };
-  if (csvFile) {
-    const rows = parseCsv(fs.readFileSync(csvFile), { columns: true, bom: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-    return rows.map((r, i) => {
-      const token = r.token;
-      if (!token || !r.value_fen || !r.campaign_id || !r.valid_from || !r.valid_until || !r.holder_tag)
-        throw new ProgramError(`${csvFile} row ${i + 2}: missing columns (expected ${CSV_COLUMNS.join(',')})`);
-      return {
-        token,
-        faceValueFen: Number(r.value_fen),
-        validFrom: Date.parse(r.valid_from) / 1000,
-        validUntil: Date.parse(r.valid_until) / 1000,
-        holderTag: r.holder_tag,
-        campaign: campaignOf(Number(r.campaign_id)),
-      };
+async function campaignMap(store: ProgramStore) {
+  return new Map((await store.listCampaigns()).map((c) => [c.id, c]));
+}
+
+/** The CSV (always) and the cards (when asked) of vouchers just issued: the only copies of their tokens. */
+async function writeVoucherFiles(
+  store: ProgramStore,
+  vouchers: IssuedVoucher[],
+  csvFile: string,
+  cardsFile: string | undefined,
+  o: { font?: string; tz?: string },
+): Promise<void> {
+  writeVoucherCsv(csvFile, vouchers);
+  if (cardsFile)
+    await writeCardsPdf(cardsFile, cardsOf(vouchers, await campaignMap(store)), {
+      ...(o.font ? { font: o.font } : {}),
+      ...(o.tz ? { tz: o.tz } : {}),
     });
-  }
-  const id = int(need(campaignId, '--in or --campaign'), '--campaign');
-  return (await store.listVouchers({ campaignId: id }))
-    .filter((v) => !v.revokedAt)
-    .map((v) => ({
-      token: v.token,
-      faceValueFen: v.faceValueFen,
-      validFrom: v.validFrom,
-      validUntil: v.validUntil,
-      holderTag: v.holderTag,
-      campaign: campaignOf(v.campaignId),
-    }));
+}
+
+function skippedCounts(r: ReissueResult): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of r.skipped) m.set(s.why, (m.get(s.why) ?? 0) + 1);
+  return m;
 }
 
 function need<T>(v: T | undefined, what: string): T {
@@ -307,10 +311,10 @@ function int(v: string, what: string): number {
   return n;
 }
 
+/** An instant with its offset, as the operator API takes it: 2026-12-31T23:59:59+08:00. */
 function date(v: string, what: string): Date {
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new ProgramError(`${what} must be a date like 2026-12-31T23:59:59+08:00`);
-  return d;
+  if (!instantSchema.safeParse(v).success) throw new ProgramError(`${what} must be a date like 2026-12-31T23:59:59+08:00`);
+  return new Date(v);
 }
 
 const isMain = process.argv[1] !== undefined && /cli[/\\]main\.(ts|js)$/.test(process.argv[1]);

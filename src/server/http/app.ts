@@ -1,6 +1,6 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import crypto from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
 import {
   authorizeRequestSchema,
@@ -11,8 +11,16 @@ import {
   SIGNATURE_HEADER,
   TIME_HEADER,
 } from '../../shared/sync/protocol';
+import {
+  enrollmentCodeRequestSchema,
+  newMerchantSchema,
+  payRequestSchema,
+  statementParamsSchema,
+  statementRequestSchema,
+} from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
 import { authorize, releaseAuthorization } from '../sync/authorize';
+import { noteContact } from '../sync/contacts';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
 import { intakeBatch } from '../sync/intake';
@@ -105,6 +113,7 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     ) {
       throw new ServerError('bad_request_signature', 'request signature does not verify');
     }
+    await noteContact(o.store.sql, id, now());
     return id;
   };
 
@@ -129,55 +138,55 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
 
   app.post('/v1/authorize', async (req) => authorize(o.store, await device(req), parse(authorizeRequestSchema, req.body), now()));
 
-  app.post<{ Params: { id: string } }>('/v1/authorize/:id/release', async (req) => ({
-    released: await releaseAuthorization(o.store, await device(req), req.params.id),
-  }));
+  app.post('/v1/authorize/:id/release', async (req) => {
+    const deviceId = await device(req);
+    const { id } = parse(z.strictObject({ id: z.uuid() }), req.params);
+    return { released: await releaseAuthorization(o.store, deviceId, id) };
+  });
 
   app.post('/v1/batches', { bodyLimit: 16 * 1024 * 1024 }, async (req) => {
     const id = await device(req);
     return intakeBatch(o.store, id, parse(batchRequestSchema, req.body), now());
   });
 
-  app.get<{ Querystring: { cursor?: string } }>('/v1/status', async (req) =>
-    deviceStatus(o.store, await device(req), String(req.query.cursor ?? '')),
-  );
+  app.get('/v1/status', async (req) => {
+    const deviceId = await device(req);
+    // The cursor is the time of the last change the till saw ('' at first).
+    const { cursor } = parse(z.strictObject({ cursor: z.union([z.literal(''), z.iso.datetime()]).default('') }), req.query);
+    return deviceStatus(o.store, deviceId, cursor);
+  });
 
-  // Operator actions (the CLI does the same directly against the store).
-  app.post<{ Body: { merchantId?: string; name?: string } }>('/v1/operator/merchants', async (req) => {
+  // Operator actions (the CLI does the same directly against the store). Every body has a strict
+  // schema (src/server/program/inputs.ts): a wrong field is a 400 that names it, never a 500.
+  app.post('/v1/operator/merchants', async (req) => {
     await operator(req);
-    const { merchantId, name } = req.body ?? {};
-    if (!merchantId || !name) throw new ServerError('bad_request', 'merchantId and name are required');
+    const { merchantId, name } = parse(newMerchantSchema, req.body);
     await createMerchant(o.store, merchantId, name, now());
     return { merchantId, name };
   });
-  app.post<{ Body: { merchantId?: string; ttlHours?: number } }>('/v1/operator/enrollment-codes', async (req) => {
+  app.post('/v1/operator/enrollment-codes', async (req) => {
     await operator(req);
-    return { code: await createEnrollmentCode(o.store, String(req.body?.merchantId ?? ''), Number(req.body?.ttlHours ?? 72), now()) };
+    const { merchantId, ttlHours } = parse(enrollmentCodeRequestSchema, req.body);
+    return { code: await createEnrollmentCode(o.store, merchantId, ttlHours, now()) };
   });
   app.get('/v1/operator/statements', async (req) => {
     await operator(req);
     return listStatements(o.store);
   });
-  app.post<{ Body: { merchantId?: string; until?: string } }>('/v1/operator/statements', async (req) => {
+  app.post('/v1/operator/statements', async (req) => {
     await operator(req);
-    return {
-      statement: await createStatement(
-        o.store,
-        String(req.body?.merchantId ?? ''),
-        new Date(req.body?.until ?? now().toISOString()),
-        now(),
-      ),
-    };
+    const { merchantId, until } = parse(statementRequestSchema, req.body);
+    return { statement: await createStatement(o.store, merchantId, until ? new Date(until) : now(), now()) };
   });
-  app.post<{ Params: { id: string } }>('/v1/operator/statements/:id/approve', async (req) => {
+  app.post('/v1/operator/statements/:id/approve', async (req) => {
     await operator(req);
-    await approveStatement(o.store, req.params.id, now());
+    await approveStatement(o.store, parse(statementParamsSchema, req.params).id, now());
     return { ok: true };
   });
-  app.post<{ Params: { id: string }; Body: { reference?: string } }>('/v1/operator/statements/:id/pay', async (req) => {
+  app.post('/v1/operator/statements/:id/pay', async (req) => {
     await operator(req);
-    if (!req.body?.reference) throw new ServerError('bad_request', 'reference is required');
-    await payStatement(o.store, req.params.id, req.body.reference, now());
+    const { id } = parse(statementParamsSchema, req.params);
+    await payStatement(o.store, id, parse(payRequestSchema, req.body).reference, now());
     return { ok: true };
   });
 

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { privateKeyFromPem, privateKeyToPem } from '../../trust/ed25519';
+import { ensurePrivateDir } from '../store/privateFiles';
 
 /**
  * Private keys live in files readable by their owner only (0600, in a 0700 folder) and are never
@@ -16,7 +17,7 @@ export class KeyFiles {
   }
 
   write(name: string, key: KeyObject): string {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(this.dir);
     const file = this.file(name);
     fs.writeFileSync(file, privateKeyToPem(key), { mode: 0o600, flag: 'wx' });
     fs.chmodSync(file, 0o600); // the umask may have narrowed it further, never widened: be explicit

@@ -11,11 +11,15 @@ import {
   type Manifest,
   type SignedManifest,
 } from '../../shared/voucher/manifest';
-import { encodePayload, encodeToken, signingInput, type VoucherFields, type VoucherKind } from '../../shared/voucher/token';
-import type { ProgramStore, VoucherRecord } from '../store/programStore';
+import type { VoucherKind } from '../../shared/voucher/token';
+import { manifestKey, type IssuedVoucher, type ProgramStore } from '../store/programStore';
+import { mint, withoutToken } from './mint';
+import { ProgramError } from './programError';
+import { reissueVouchers, type ReissueOptions, type ReissueResult } from './reissue';
+import { checkInput, keyIdSchema, merchantIdSchema, programIdSchema, programNameSchema, reasonSchema, validDaysSchema } from './inputs';
 import { issuerKeyName, ROOT_KEY, type KeyFiles } from './keyFiles';
 
-export class ProgramError extends Error {}
+export { ProgramError } from './programError';
 
 export interface IssueOptions {
   campaignId: number;
@@ -50,6 +54,9 @@ export class Program {
     now = new Date(),
   ): Promise<{ rootPublicKey: string; issuerKey: IssuerKey }> {
     if (await this.store.getProgram()) throw new ProgramError('this program is already set up');
+    checkInput(programIdSchema, programId, 'id');
+    nameZh = checkInput(programNameSchema, nameZh, 'name-zh');
+    nameEn = checkInput(programNameSchema, nameEn, 'name-en');
     const root = generateKeyPair();
     this.keys.write(ROOT_KEY, root.privateKey);
     const rootPublicKey = rawPublicKey(root.publicKey).toString('base64url');
@@ -61,6 +68,7 @@ export class Program {
   /** A new voucher-signing key. Old keys stay in the manifest until their window closes (rotation). */
   async createIssuerKey(validDays: number, now = new Date()): Promise<IssuerKey> {
     await this.requireProgram();
+    checkInput(validDaysSchema, validDays, 'valid-days');
     const existing = await this.store.listIssuerKeys();
     const keyId = existing.reduce((m, k) => Math.max(m, k.keyId), 0) + 1;
     if (keyId > 0xffff) throw new ProgramError('no issuer key ids left');
@@ -88,13 +96,26 @@ export class Program {
       throw new ProgramError(parsed.error.issues.map((i) => `${i.path.join('.') || 'campaign'}: ${i.message}`).join('; '));
     }
     const c = parsed.data;
+    for (const m of c.merchants) if (m !== '*') checkInput(merchantIdSchema, m, 'merchants');
+    for (const [field, text] of Object.entries({
+      'names.zh': c.names.zh,
+      'names.en': c.names.en,
+      'funder.zh': c.funder.zh,
+      'funder.en': c.funder.en,
+    }))
+      checkInput(programNameSchema, text, field);
     if (Date.parse(c.validUntil) <= Date.parse(c.validFrom)) throw new ProgramError('validUntil must be after validFrom');
     if (await this.store.getCampaign(c.id)) throw new ProgramError(`campaign ${c.id} exists already`);
     await this.store.addCampaign(c);
     return c;
   }
 
-  async issueVouchers(o: IssueOptions): Promise<VoucherRecord[]> {
+  /**
+   * New vouchers, signed now. Their tokens are returned once, for the CSV and the cards, and not
+   * kept: the program stores what settlement needs (id, campaign, value, validity, holder tag,
+   * key id). Another print of a card means re-issuing it (`reissue`).
+   */
+  async issueVouchers(o: IssueOptions): Promise<IssuedVoucher[]> {
     const campaign = await this.store.getCampaign(o.campaignId);
     if (!campaign) throw new ProgramError(`no campaign ${o.campaignId}`);
     if (!Number.isInteger(o.count) || o.count < 1 || o.count > 100_000) throw new ProgramError('count must be 1 to 100000');
@@ -112,25 +133,51 @@ export class Program {
       throw new ProgramError('voucher validity must lie within the campaign window');
     const key = await this.pickKey(o.keyId, now, until);
     const privateKey = this.keys.read(issuerKeyName(key.keyId));
-    const issuedAt = now.toISOString();
-    const records: VoucherRecord[] = [];
-    for (let i = 0; i < o.count; i++) {
-      const fields: VoucherFields = {
-        voucherId: crypto.randomBytes(16).toString('hex'),
-        campaignId: campaign.id,
-        kind: campaign.kind as VoucherKind,
-        faceValueFen: o.faceValueFen,
-        validFrom: Math.floor(from.getTime() / 1000),
-        validUntil: Math.floor(until.getTime() / 1000),
-        holderTag: o.holderTags?.[i] ?? crypto.randomBytes(5).toString('hex'),
-        keyId: key.keyId,
-      };
-      const payload = encodePayload(fields);
-      const token = encodeToken(payload, sign(privateKey, signingInput(payload)));
-      records.push({ ...fields, token, issuedAt, revokedAt: null, revokeReason: null });
+    const issued: IssuedVoucher[] = [];
+    for (let i = 0; i < o.count; i++)
+      issued.push(
+        mint(privateKey, {
+          voucherId: crypto.randomBytes(16).toString('hex'),
+          campaignId: campaign.id,
+          kind: campaign.kind as VoucherKind,
+          faceValueFen: o.faceValueFen,
+          validFrom: Math.floor(from.getTime() / 1000),
+          validUntil: Math.floor(until.getTime() / 1000),
+          holderTag: o.holderTags?.[i] ?? crypto.randomBytes(5).toString('hex'),
+          keyId: key.keyId,
+          issuedAt: now.toISOString(),
+        }),
+      );
+    await this.store.addVouchers(issued.map(withoutToken));
+    return issued;
+  }
+
+  /**
+   * Ends an issuer key (say, it leaked): the next manifest says so, tills refuse its tokens from
+   * then on, and the server rejects records and authorizations for its vouchers dated after now.
+   * Re-issue its vouchers (`reissue({ keyId })`) so families can keep using what they have.
+   */
+  async revokeIssuerKey(keyId: number, reason: string | undefined, now = new Date()): Promise<{ revokedAt: string; vouchers: number }> {
+    await this.requireProgram();
+    checkInput(keyIdSchema, keyId, 'key');
+    const why = reason === undefined ? null : checkInput(reasonSchema, reason, 'reason');
+    const revokedAt = now.toISOString();
+    if (!(await this.store.revokeIssuerKey(keyId, revokedAt, why))) {
+      const known = (await this.store.issuerKeyRows()).find((k) => k.keyId === keyId);
+      throw new ProgramError(known ? `issuer key ${keyId} was revoked already (${known.revokedAt})` : `no issuer key ${keyId}`);
     }
-    await this.store.addVouchers(records);
-    return records;
+    const vouchers = (await this.store.listVouchers({ keyId })).filter((v) => !v.revokedAt).length;
+    return { revokedAt, vouchers };
+  }
+
+  /** Re-issues vouchers (of a revoked key, or lost cards): see reissueVouchers. */
+  reissue(o: ReissueOptions): Promise<ReissueResult> {
+    return reissueVouchers(
+      this.store,
+      o,
+      (keyId, now, until) => this.pickKey(keyId, now, until),
+      (keyId) => this.keys.read(issuerKeyName(keyId)),
+    );
   }
 
   async revoke(
@@ -139,6 +186,7 @@ export class Program {
     now = new Date(),
   ): Promise<{ revoked: string[]; unknown: string[]; already: string[] }> {
     const ids = [...new Set(voucherIds.map((s) => s.trim().toLowerCase()))];
+    if (reason !== null) reason = checkInput(reasonSchema, reason, 'reason');
     const revoked = await this.store.revokeVouchers(ids, now.toISOString(), reason);
     const unknown: string[] = [];
     const already: string[] = [];
@@ -173,18 +221,19 @@ export class Program {
   }
 
   private async pickKey(keyId: number | undefined, now: Date, until: Date): Promise<IssuerKey> {
-    const keys = await this.store.listIssuerKeys();
+    const keys = await this.store.issuerKeyRows();
     if (keyId !== undefined) {
       const k = keys.find((x) => x.keyId === keyId);
       if (!k) throw new ProgramError(`no issuer key ${keyId}`);
-      return k;
+      if (k.revokedAt) throw new ProgramError(`issuer key ${keyId} was revoked on ${k.revokedAt}; it signs nothing more`);
+      return manifestKey(k);
     }
-    const open = keys.filter((k) => Date.parse(k.validFrom) <= now.getTime() && Date.parse(k.validUntil) >= now.getTime());
+    const open = keys.filter((k) => !k.revokedAt && Date.parse(k.validFrom) <= now.getTime() && Date.parse(k.validUntil) >= now.getTime());
     const k = open.sort((a, b) => b.keyId - a.keyId)[0];
     if (!k) throw new ProgramError('no issuer key is valid now: run `npm run program -- keys create`');
     if (Date.parse(k.validUntil) < until.getTime()) {
       process.emitWarning(`issuer key ${k.keyId} closes before these vouchers expire; tills will refuse them after ${k.validUntil}`);
     }
-    return k;
+    return manifestKey(k);
   }
 }

@@ -124,4 +124,49 @@ export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
     sqlite: 'CREATE INDEX records_reverses ON records (reverses); CREATE INDEX records_sale ON records (device_id, sale_id);',
     postgres: 'CREATE INDEX records_reverses ON records (reverses); CREATE INDEX records_sale ON records (device_id, sale_id);',
   },
+  {
+    // Issuer keys can be revoked; re-issued vouchers share a lineage (one budget); the program keeps
+    // no bearer token (issue writes the CSV and cards, a re-print re-issues); contacts with each till
+    // bound its offline spending; a record whose id was taken is kept apart, never counted. Tokens are
+    // blanked before the column goes (SQLite's secure_delete then zeroes them; on PostgreSQL the old
+    // row versions are gone after VACUUM FULL vouchers).
+    sqlite: `
+      ALTER TABLE issuer_keys ADD COLUMN revoked_at TEXT;
+      ALTER TABLE issuer_keys ADD COLUMN revoke_reason TEXT;
+      ALTER TABLE vouchers ADD COLUMN replaces TEXT;
+      ALTER TABLE vouchers ADD COLUMN lineage TEXT;
+      UPDATE vouchers SET token = '';
+      ALTER TABLE vouchers DROP COLUMN token;
+      CREATE INDEX vouchers_key ON vouchers (key_id);
+      CREATE INDEX vouchers_lineage ON vouchers (lineage) WHERE lineage IS NOT NULL;
+      CREATE TABLE device_contacts (device_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, at)) STRICT;
+      INSERT INTO device_contacts (device_id, at) SELECT device_id, enrolled_at FROM devices;
+      CREATE TABLE duplicate_records (
+        device_id TEXT NOT NULL, seq INTEGER NOT NULL, record_id TEXT NOT NULL, batch_id TEXT NOT NULL, type TEXT NOT NULL,
+        amount_fen INTEGER NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, seq)
+      ) STRICT;
+      CREATE INDEX duplicate_records_id ON duplicate_records (device_id, record_id);
+      CREATE INDEX records_offline ON records (device_id, type, time) WHERE auth_ref = 'offline';
+    `,
+    postgres: `
+      ALTER TABLE issuer_keys ADD COLUMN revoked_at TEXT;
+      ALTER TABLE issuer_keys ADD COLUMN revoke_reason TEXT;
+      ALTER TABLE vouchers ADD COLUMN replaces TEXT;
+      ALTER TABLE vouchers ADD COLUMN lineage TEXT;
+      UPDATE vouchers SET token = '';
+      ALTER TABLE vouchers DROP COLUMN token;
+      CREATE INDEX vouchers_key ON vouchers (key_id);
+      CREATE INDEX vouchers_lineage ON vouchers (lineage) WHERE lineage IS NOT NULL;
+      CREATE TABLE device_contacts (device_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device_id, at));
+      INSERT INTO device_contacts (device_id, at) SELECT device_id, enrolled_at FROM devices;
+      CREATE TABLE duplicate_records (
+        device_id TEXT NOT NULL, seq BIGINT NOT NULL, record_id TEXT NOT NULL, batch_id TEXT NOT NULL, type TEXT NOT NULL,
+        amount_fen BIGINT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, seq)
+      );
+      CREATE INDEX duplicate_records_id ON duplicate_records (device_id, record_id);
+      CREATE INDEX records_offline ON records (device_id, type, time) WHERE auth_ref = 'offline';
+    `,
+  },
 ];

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { campaignSchema, type Campaign, type IssuerKey } from '../../shared/voucher/manifest';
 import { PROGRAM_MIGRATIONS } from './migrations';
 import { openPostgresDriver } from './postgresDriver';
-import type { SqlDriver } from './sqlDriver';
+import { ensurePrivateDir } from './privateFiles';
+import type { Param, SqlDriver } from './sqlDriver';
 import { openSqliteDriver } from './sqliteDriver';
 import type { Revocation } from './types';
 
@@ -17,6 +18,10 @@ export interface ProgramInfo {
   createdAt: string;
 }
 
+/**
+ * A voucher as the program keeps it: what settlement and re-issue need, never the token. The
+ * token (a bearer instrument) exists only in the CSV and cards written when it is issued.
+ */
 export interface VoucherRecord {
   voucherId: string;
   campaignId: number;
@@ -26,11 +31,17 @@ export interface VoucherRecord {
   validUntil: number;
   holderTag: string;
   keyId: number;
-  token: string;
   issuedAt: string;
   revokedAt: string | null;
   revokeReason: string | null;
+  /** The voucher this one was re-issued for. */
+  replaces: string | null;
+  /** The first voucher of a re-issue chain; the chain shares that voucher's value. Null: never re-issued. */
+  lineage: string | null;
 }
+
+/** A voucher just issued: its token is handed out once, to the CSV and cards, and not stored. */
+export type IssuedVoucher = VoucherRecord & { token: string };
 
 export interface PublishedManifest {
   version: number;
@@ -48,10 +59,11 @@ export interface VoucherRow {
   valid_until: number;
   holder_tag: string;
   key_id: number;
-  token: string;
   issued_at: string;
   revoked_at: string | null;
   revoke_reason: string | null;
+  replaces: string | null;
+  lineage: string | null;
 }
 
 export const toVoucherRecord = (r: VoucherRow): VoucherRecord => ({
@@ -63,11 +75,48 @@ export const toVoucherRecord = (r: VoucherRow): VoucherRecord => ({
   validUntil: Number(r.valid_until),
   holderTag: r.holder_tag,
   keyId: r.key_id,
-  token: r.token,
   issuedAt: r.issued_at,
   revokedAt: r.revoked_at,
   revokeReason: r.revoke_reason,
+  replaces: r.replaces,
+  lineage: r.lineage,
 });
+
+/** An issuer key as stored: its own window, and when and why it was revoked. */
+export interface IssuerKeyRow {
+  keyId: number;
+  publicKey: string;
+  validFrom: string;
+  validUntil: string;
+  revokedAt: string | null;
+  revokeReason: string | null;
+}
+
+/** What a manifest says of a key: a revoked key's window ends at its revocation. */
+export function manifestKey(k: IssuerKeyRow): IssuerKey {
+  const base = { keyId: k.keyId, publicKey: k.publicKey, validFrom: k.validFrom };
+  if (!k.revokedAt) return { ...base, validUntil: k.validUntil };
+  const until = Date.parse(k.revokedAt) < Date.parse(k.validUntil) ? k.revokedAt : k.validUntil;
+  return { ...base, validUntil: until, revokedAt: k.revokedAt, ...(k.revokeReason ? { reason: k.revokeReason } : {}) };
+}
+
+const VOUCHER_COLUMNS =
+  'voucher_id, campaign_id, kind, face_value_fen, valid_from, valid_until, holder_tag, key_id, issued_at, revoked_at, revoke_reason, replaces, lineage';
+const voucherParams = (v: VoucherRecord): Param[] => [
+  v.voucherId,
+  v.campaignId,
+  v.kind,
+  v.faceValueFen,
+  v.validFrom,
+  v.validUntil,
+  v.holderTag,
+  v.keyId,
+  v.issuedAt,
+  v.revokedAt,
+  v.revokeReason,
+  v.replaces,
+  v.lineage,
+];
 
 /**
  * Everything the program keeps: keys' public halves, campaigns, vouchers, manifests, merchants,
@@ -105,11 +154,38 @@ export class ProgramStore {
     ]);
   }
 
+  async issuerKeyRows(): Promise<IssuerKeyRow[]> {
+    const rows = await this.sql.all<{
+      key_id: number;
+      public_key: string;
+      valid_from: string;
+      valid_until: string;
+      revoked_at: string | null;
+      revoke_reason: string | null;
+    }>('SELECT * FROM issuer_keys ORDER BY key_id');
+    return rows.map((r) => ({
+      keyId: r.key_id,
+      publicKey: r.public_key,
+      validFrom: r.valid_from,
+      validUntil: r.valid_until,
+      revokedAt: r.revoked_at,
+      revokeReason: r.revoke_reason,
+    }));
+  }
+
+  /** The keys as the next manifest states them. */
   async listIssuerKeys(): Promise<IssuerKey[]> {
-    const rows = await this.sql.all<{ key_id: number; public_key: string; valid_from: string; valid_until: string }>(
-      'SELECT * FROM issuer_keys ORDER BY key_id',
-    );
-    return rows.map((r) => ({ keyId: r.key_id, publicKey: r.public_key, validFrom: r.valid_from, validUntil: r.valid_until }));
+    return (await this.issuerKeyRows()).map(manifestKey);
+  }
+
+  /** False when the key is unknown or revoked already. */
+  async revokeIssuerKey(keyId: number, at: string, reason: string | null): Promise<boolean> {
+    const r = await this.sql.run('UPDATE issuer_keys SET revoked_at = ?, revoke_reason = ? WHERE key_id = ? AND revoked_at IS NULL', [
+      at,
+      reason,
+      keyId,
+    ]);
+    return r.changes === 1;
   }
 
   async addCampaign(c: Campaign): Promise<void> {
@@ -128,30 +204,18 @@ export class ProgramStore {
     );
   }
 
-  /** All or nothing. */
-  async addVouchers(vouchers: VoucherRecord[]): Promise<void> {
-    await this.sql.tx(async (t) => {
-      for (const v of vouchers) {
+  /** All or nothing. `d`: the transaction to write in, when the caller has one. */
+  async addVouchers(vouchers: VoucherRecord[], d?: SqlDriver): Promise<void> {
+    const write = async (t: SqlDriver) => {
+      for (let i = 0; i < vouchers.length; i += 200) {
+        const chunk = vouchers.slice(i, i + 200);
         await t.run(
-          `INSERT INTO vouchers (voucher_id, campaign_id, kind, face_value_fen, valid_from, valid_until, holder_tag, key_id, token, issued_at, revoked_at, revoke_reason)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            v.voucherId,
-            v.campaignId,
-            v.kind,
-            v.faceValueFen,
-            v.validFrom,
-            v.validUntil,
-            v.holderTag,
-            v.keyId,
-            v.token,
-            v.issuedAt,
-            v.revokedAt,
-            v.revokeReason,
-          ],
+          `INSERT INTO vouchers (${VOUCHER_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          chunk.flatMap(voucherParams),
         );
       }
-    });
+    };
+    await (d ? write(d) : this.sql.tx(write));
   }
 
   async getVoucher(voucherId: string, d: SqlDriver = this.sql): Promise<VoucherRecord | null> {
@@ -159,19 +223,36 @@ export class ProgramStore {
     return r ? toVoucherRecord(r) : null;
   }
 
-  async listVouchers(filter: { campaignId?: number } = {}): Promise<VoucherRecord[]> {
-    const rows =
-      filter.campaignId === undefined
-        ? await this.sql.all<VoucherRow>('SELECT * FROM vouchers ORDER BY issued_at, voucher_id')
-        : await this.sql.all<VoucherRow>('SELECT * FROM vouchers WHERE campaign_id = ? ORDER BY issued_at, voucher_id', [
-            filter.campaignId,
-          ]);
+  async getVouchers(voucherIds: string[], d: SqlDriver = this.sql): Promise<VoucherRecord[]> {
+    if (voucherIds.length === 0) return [];
+    const rows = await d.all<VoucherRow>(
+      `SELECT * FROM vouchers WHERE voucher_id IN (${voucherIds.map(() => '?').join(', ')})`,
+      voucherIds,
+    );
+    return rows.map(toVoucherRecord);
+  }
+
+  async listVouchers(filter: { campaignId?: number; keyId?: number } = {}): Promise<VoucherRecord[]> {
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (filter.campaignId !== undefined) {
+      where.push('campaign_id = ?');
+      params.push(filter.campaignId);
+    }
+    if (filter.keyId !== undefined) {
+      where.push('key_id = ?');
+      params.push(filter.keyId);
+    }
+    const rows = await this.sql.all<VoucherRow>(
+      `SELECT * FROM vouchers${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at, voucher_id`,
+      params,
+    );
     return rows.map(toVoucherRecord);
   }
 
   /** Returns the ids actually revoked now (unknown or already revoked ones are left out). */
-  async revokeVouchers(ids: string[], at: string, reason: string | null): Promise<string[]> {
-    return this.sql.tx(async (t) => {
+  async revokeVouchers(ids: string[], at: string, reason: string | null, d?: SqlDriver): Promise<string[]> {
+    const revoke = async (t: SqlDriver) => {
       const done: string[] = [];
       for (const id of ids)
         if (
@@ -185,7 +266,8 @@ export class ProgramStore {
         )
           done.push(id);
       return done;
-    });
+    };
+    return d ? revoke(d) : this.sql.tx(revoke);
   }
 
   async listRevocations(): Promise<Revocation[]> {
@@ -220,8 +302,12 @@ export class ProgramStore {
   }
 }
 
-/** The store for a program home: DATABASE_URL (postgres://…) when given, else SQLite in the home. */
+/**
+ * The store for a program home: DATABASE_URL (postgres://…) when given, else SQLite in the home.
+ * The home is the program's own folder (keys live there either way): it is kept 0700.
+ */
 export async function openProgramStore(home: string, databaseUrl: string | undefined = process.env.DATABASE_URL): Promise<ProgramStore> {
+  ensurePrivateDir(home);
   const driver =
     databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)
       ? await openPostgresDriver(databaseUrl, PROGRAM_MIGRATIONS)

@@ -22,3 +22,12 @@ export interface DialectMigration {
   sqlite: string;
   postgres: string;
 }
+
+/**
+ * A transaction lost to a concurrent one: a unique key the other stored first, a deadlock or a
+ * serialization failure (PostgreSQL). Run again, it sees what the other did.
+ */
+export function isConcurrencyConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return ['23505', '40P01', '40001', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes(String(code));
+}

@@ -1,15 +1,21 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, narrowToOwner } from './privateFiles';
 import type { DialectMigration, Param, SqlDriver } from './sqlDriver';
 
 /**
  * better-sqlite3 is synchronous; transactions here span awaits, so every statement outside a
  * transaction waits for the open one (a small in-process queue). One connection, one writer.
+ * The file is the owner's only (0600 in a 0700 folder; SQLite gives its -wal and -shm files the
+ * database's mode), and deleted content is overwritten, not left in free pages.
  */
 export async function openSqliteDriver(file: string, migrations: readonly DialectMigration[]): Promise<SqlDriver> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
+  fs.closeSync(fs.openSync(file, 'a', 0o600)); // SQLite takes an empty file as a new database
+  narrowToOwner(file, `${file}-wal`, `${file}-shm`);
   const db = new Database(file, { timeout: 5000 });
+  db.pragma('secure_delete = ON');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -1,17 +1,26 @@
 import crypto from 'node:crypto';
-import type { JournalRecord } from '../../trust/chain';
 import type { AuthorizeRequest, AuthorizeResponse, RejectReason } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import type { SqlDriver } from '../store/sqlDriver';
-import { judgeRedeem, loadContext } from './intake';
+import { ServerError } from './errors';
+import { judgeVoucherUse, loadVoucherContext } from './voucherRules';
 
 /** A reservation holds for two days; the record that captures it normally arrives within minutes. */
 export const RESERVATION_MS = 48 * 3_600_000;
 
+interface AuthorizationRow {
+  authorization_id: string;
+  device_id: string;
+  status: string;
+  reason: RejectReason | null;
+  amount_fen: number;
+}
+
 /**
  * Online authorization: reserve `amountFen` of a voucher for one till's sale so that a balance
  * voucher cannot be overspent across shops and a fixed voucher cannot be used twice. Idempotent on
- * the key: the same request again gets the same answer, approved or declined.
+ * the key: the same request again gets the same answer, approved or declined, even when the two
+ * arrive at once. A key is one till's: another till sending it gets `idempotency_conflict` (409).
  */
 export async function authorize(
   store: ProgramStore,
@@ -19,19 +28,16 @@ export async function authorize(
   req: AuthorizeRequest,
   now = new Date(),
 ): Promise<AuthorizeResponse> {
+  const answer = (row: AuthorizationRow): AuthorizeResponse => {
+    if (row.device_id !== deviceId) throw new ServerError('idempotency_conflict', 'this idempotency key belongs to another till');
+    return row.status === 'declined'
+      ? { status: 'declined', reason: row.reason ?? 'unknown_voucher' }
+      : { status: 'approved', authorizationId: row.authorization_id, approvedFen: Number(row.amount_fen) };
+  };
   return store.sql.tx(async (t) => {
-    const prior = await t.get<{
-      authorization_id: string;
-      device_id: string;
-      status: string;
-      reason: RejectReason | null;
-      amount_fen: number;
-    }>('SELECT * FROM authorizations WHERE idem_key = ?', [req.idempotencyKey]);
-    if (prior && prior.device_id === deviceId) {
-      return prior.status === 'declined'
-        ? { status: 'declined', reason: prior.reason ?? 'unknown_voucher' }
-        : { status: 'approved', authorizationId: prior.authorization_id, approvedFen: Number(prior.amount_fen) };
-    }
+    const byKey = () => t.get<AuthorizationRow>('SELECT * FROM authorizations WHERE idem_key = ?', [req.idempotencyKey]);
+    const prior = await byKey();
+    if (prior) return answer(prior);
     // A request that arrives late, after the till already recorded this sale (offline) and
     // uploaded it: the sale has consumed what it asks for, so it must not hold anything now.
     const saleId = req.idempotencyKey.slice(0, Math.max(0, req.idempotencyKey.lastIndexOf(':')));
@@ -43,11 +49,12 @@ export async function authorize(
     const reason = recorded ? null : await judgeNow(t, deviceId, saleId, req, now);
     const id = crypto.randomUUID();
     const nowIso = now.toISOString();
-    await t.run(
-      'INSERT INTO authorizations (authorization_id, idem_key, device_id, voucher_id, amount_fen, status, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    const inserted = await t.run(
+      `INSERT INTO authorizations (authorization_id, idem_key, device_id, voucher_id, amount_fen, status, reason, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
       [
         id,
-        prior ? `${req.idempotencyKey}#${deviceId}` : req.idempotencyKey,
+        req.idempotencyKey,
         deviceId,
         req.voucherId,
         req.amountFen,
@@ -57,6 +64,12 @@ export async function authorize(
         new Date(now.getTime() + RESERVATION_MS).toISOString(),
       ],
     );
+    if (inserted.changes === 0) {
+      // The same key arrived at the same moment and was stored first (PostgreSQL): its answer is ours.
+      const first = await byKey();
+      if (!first) throw new ServerError('idempotency_conflict', 'this idempotency key is in use');
+      return answer(first);
+    }
     return reason ? { status: 'declined', reason } : { status: 'approved', authorizationId: id, approvedFen: req.amountFen };
   });
 }
@@ -69,27 +82,22 @@ async function judgeNow(t: SqlDriver, deviceId: string, saleId: string, req: Aut
   const v = await t.get<{ kind: 'fixed' | 'balance' }>('SELECT kind FROM vouchers WHERE voucher_id = ?', [req.voucherId]);
   const device = await t.get<{ merchant_id: string }>('SELECT merchant_id FROM devices WHERE device_id = ?', [deviceId]);
   if (!v || !device) return 'unknown_voucher';
-  const probe: JournalRecord = {
-    seq: 0,
-    id: '',
-    deviceId,
-    type: 'redeem',
-    time: now.toISOString(),
-    cashierId: 0,
-    saleId,
-    voucherId: req.voucherId,
-    campaignId: req.campaignId,
-    kind: v.kind,
-    amountFen: req.amountFen,
-    forfeitedFen: 0,
-    categories: {},
-    otherTenderFen: 0,
-    authorization: 'offline',
-    reverses: null,
-    prevHash: '',
-    hash: '',
-  };
-  return judgeRedeem(await loadContext(t, [probe], deviceId), probe, device.merchant_id);
+  const ctx = await loadVoucherContext(t, [req.voucherId], deviceId);
+  return judgeVoucherUse(
+    ctx,
+    {
+      voucherId: req.voucherId,
+      campaignId: req.campaignId,
+      kind: v.kind,
+      amountFen: req.amountFen,
+      forfeitedFen: 0,
+      time: now.toISOString(),
+      categories: {},
+      saleId,
+      authorization: 'offline',
+    },
+    device.merchant_id,
+  );
 }
 
 export async function releaseAuthorization(store: ProgramStore, deviceId: string, authorizationId: string): Promise<boolean> {

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import { GENESIS_HASH } from '../../trust/chain';
 import type { EnrollRequest, EnrollResponse } from '../../shared/sync/protocol';
+import { checkInput, merchantIdSchema, merchantNameSchema, ttlHoursSchema } from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
+import { noteContact } from './contacts';
 import { ServerError } from './errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -17,12 +19,26 @@ export const hashCode = (code: string): string =>
     .update(`caretill-enroll/1:${normalizeCode(code)}`)
     .digest('hex');
 
-export async function createMerchant(store: ProgramStore, merchantId: string, name: string, now = new Date()): Promise<void> {
-  await store.sql.run('INSERT INTO merchants (merchant_id, name, created_at) VALUES (?, ?, ?)', [merchantId, name, now.toISOString()]);
+/** A partner shop. Its id and name are checked here, for the CLI and the HTTP API alike. */
+export async function createMerchant(store: ProgramStore, merchantId: unknown, name: unknown, now = new Date()): Promise<void> {
+  const id = checkInput(merchantIdSchema, merchantId, 'merchantId');
+  const cleanName = checkInput(merchantNameSchema, name, 'name');
+  const r = await store.sql.run(
+    'INSERT INTO merchants (merchant_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (merchant_id) DO NOTHING',
+    [id, cleanName, now.toISOString()],
+  );
+  if (r.changes === 0) throw new ServerError('merchant_exists', `merchant ${id} exists already`);
 }
 
 /** A one-time code for a shop's till, valid `ttlHours`. Only its hash is stored. */
-export async function createEnrollmentCode(store: ProgramStore, merchantId: string, ttlHours = 72, now = new Date()): Promise<string> {
+export async function createEnrollmentCode(
+  store: ProgramStore,
+  merchantIdInput: unknown,
+  ttlHoursInput: unknown = 72,
+  now = new Date(),
+): Promise<string> {
+  const merchantId = checkInput(merchantIdSchema, merchantIdInput, 'merchantId');
+  const ttlHours = checkInput(ttlHoursSchema, ttlHoursInput, 'ttlHours');
   const merchant = await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [merchantId]);
   if (!merchant) throw new ServerError('not_found', `no merchant ${merchantId}`);
   const bytes = crypto.randomBytes(8);
@@ -61,6 +77,7 @@ export async function enroll(store: ProgramStore, req: EnrollRequest, now = new 
       'INSERT INTO devices (device_id, merchant_id, public_key, name, enrolled_at, head_seq, head_hash, active) VALUES (?, ?, ?, ?, ?, 0, ?, 1)',
       [req.deviceId, row.merchant_id, req.publicKey, req.name, now.toISOString(), GENESIS_HASH],
     );
+    await noteContact(t, req.deviceId, now); // the till's offline allowance starts here
     await t.run('UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [
       now.toISOString(),
       req.deviceId,

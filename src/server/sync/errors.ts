@@ -12,6 +12,9 @@ export const SERVER_ERRORS = {
   device_exists: 409,
   no_manifest: 503,
   batch_conflict: 409,
+  /** An authorization's idempotency key that another till used first. */
+  idempotency_conflict: 409,
+  merchant_exists: 409,
   not_found: 404,
   wrong_state: 409,
 } as const;

@@ -1,13 +1,18 @@
 import crypto from 'node:crypto';
 import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
 import { verifyChain, type JournalRecord } from '../../trust/chain';
-import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
-import { batchSigningInput, type BatchRequest, type BatchResponse, type RejectReason } from '../../shared/sync/protocol';
-import { campaignSchema, type Campaign } from '../../shared/voucher/manifest';
-import { toVoucherRecord, type ProgramStore, type VoucherRecord } from '../store/programStore';
-import type { Param } from '../store/sqlDriver';
-import type { SqlDriver } from '../store/sqlDriver';
+import {
+  batchSigningInput,
+  withinRecordBounds,
+  type BatchRequest,
+  type BatchResponse,
+  type RejectReason,
+} from '../../shared/sync/protocol';
+import type { ProgramStore } from '../store/programStore';
+import { isConcurrencyConflict, type Param, type SqlDriver } from '../store/sqlDriver';
 import { ServerError } from './errors';
+import { judgeOfflineLimits, loadOfflineHistory } from './offlineLimits';
+import { chunks, judgeVoucherUse, loadVoucherContext } from './voucherRules';
 
 /** Digest of a batch body: the same batch id with a different body is a conflict, never a second count. */
 export function batchDigest(b: BatchRequest): string {
@@ -15,11 +20,16 @@ export function batchDigest(b: BatchRequest): string {
   return crypto.createHash('sha256').update(JSON.stringify(b)).digest('hex');
 }
 
+type RecordStatus = { status: 'accepted' | 'rejected'; reason: RejectReason | null; amount: number };
+
 /**
  * Takes a till's batch in one transaction. The batch id is the idempotency key: the same batch
  * again gets the stored answer and changes nothing. Signature, sequence continuity from the
  * device's previous batch and the hash chain are checked first (any failure rejects every record
- * and stores none of them); then each record gets accepted, or rejected with a reason.
+ * and stores none of them); then each record gets accepted, or rejected with a reason. A record
+ * that cannot be paid (out of range, reused id, over a limit) is answered for itself, so the
+ * batch always completes and the till never resends it for ever. Set-based throughout: a few
+ * queries per 500 records, never one per record.
  */
 export async function intakeBatch(
   store: ProgramStore,
@@ -28,28 +38,36 @@ export async function intakeBatch(
   now = new Date(),
 ): Promise<BatchResponse> {
   if (batch.deviceId !== signerDeviceId) throw new ServerError('forbidden', 'a till may upload only its own journal');
+  // On PostgreSQL, another till's batch may store the same (reused) record id at the same moment:
+  // the loser's insert fails when the winner commits. Run again, it sees the id taken and says so.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await takeBatch(store, batch, now);
+    } catch (e) {
+      if (attempt >= 3 || !isConcurrencyConflict(e)) throw e;
+    }
+  }
+}
+
+function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): Promise<BatchResponse> {
   const digest = batchDigest(batch);
   return store.sql.tx(async (t) => {
-    const seen = await t.get<{ body_hash: string; response: string }>(
-      `SELECT body_hash, response FROM batches WHERE batch_id = ?${t.forUpdate}`,
-      [batch.batchId],
-    );
-    if (seen) {
-      if (seen.body_hash !== digest) throw new ServerError('batch_conflict', 'this batch id was used for a different batch');
-      return JSON.parse(seen.response) as BatchResponse;
-    }
+    // The till's row first: its batches are taken one at a time, so a resend that arrives while the
+    // first copy is being taken waits for it and then finds its stored answer.
     const device = await t.get<{ merchant_id: string; public_key: string; head_seq: number; head_hash: string; active: number }>(
       `SELECT * FROM devices WHERE device_id = ?${t.forUpdate}`,
       [batch.deviceId],
     );
     if (!device || device.active !== 1) throw new ServerError('unknown_device', 'this till is not enrolled');
+    const seen = await t.get<{ body_hash: string; response: string }>('SELECT body_hash, response FROM batches WHERE batch_id = ?', [
+      batch.batchId,
+    ]);
+    if (seen) {
+      if (seen.body_hash !== digest) throw new ServerError('batch_conflict', 'this batch id was used for a different batch');
+      return JSON.parse(seen.response) as BatchResponse;
+    }
     const headSeq = Number(device.head_seq);
-    const rejectAll = async (reason: RejectReason): Promise<BatchResponse> => {
-      const response: BatchResponse = {
-        batchId: batch.batchId,
-        results: batch.records.map((r) => ({ id: r.id, status: 'rejected', reason })),
-        headSeq,
-      };
+    const saveResponse = async (response: BatchResponse) => {
       await t.run('INSERT INTO batches (batch_id, device_id, body_hash, response, received_at) VALUES (?, ?, ?, ?, ?)', [
         batch.batchId,
         batch.deviceId,
@@ -59,6 +77,8 @@ export async function intakeBatch(
       ]);
       return response;
     };
+    const rejectAll = (reason: RejectReason) =>
+      saveResponse({ batchId: batch.batchId, results: batch.records.map((r) => ({ id: r.id, status: 'rejected', reason })), headSeq });
 
     if (
       !verify(publicKeyFromBase64url(device.public_key), Buffer.from(batchSigningInput(batch)), Buffer.from(batch.signature, 'base64url'))
@@ -66,20 +86,14 @@ export async function intakeBatch(
       return rejectAll('bad_signature');
     const records: JournalRecord[] = batch.records;
     if (records.some((r) => r.deviceId !== batch.deviceId)) return rejectAll('bad_chain');
-    // Reversals may point at redemptions from earlier batches: tell the chain check about those.
-    const earlier = new Set<string>();
-    const reversed = new Set<string>();
-    for (const r of records) {
-      if (r.type !== 'reverse' || !r.reverses) continue;
-      const orig = await t.get<{ record_id: string }>(
-        "SELECT record_id FROM records WHERE record_id = ? AND device_id = ? AND type = 'redeem'",
-        [r.reverses, batch.deviceId],
-      );
-      if (orig) earlier.add(orig.record_id);
-      const done = await t.get('SELECT 1 AS x FROM records WHERE reverses = ?', [r.reverses]);
-      if (done) reversed.add(r.reverses);
-    }
-    const chain = verifyChain(records, { seq: headSeq, hash: device.head_hash, knownRedeems: earlier, reversed });
+    const earlier = await loadEarlierRecords(t, batch.deviceId, records);
+    const chain = verifyChain(records, {
+      seq: headSeq,
+      hash: device.head_hash,
+      knownRedeems: earlier.redeems,
+      reversed: earlier.reversed,
+      repeatedIds: 'allow',
+    });
     if (!chain.ok)
       return rejectAll(
         chain.problem === 'sequence_gap'
@@ -89,34 +103,67 @@ export async function intakeBatch(
             : 'bad_chain',
       );
 
-    const ctx = await loadContext(t, records, batch.deviceId);
+    // What each record is, before any rule: a reused id, out of range, a void that matches its redemption.
+    const duplicate = new Set<JournalRecord>();
+    const ids = new Set<string>();
+    for (const r of records) {
+      if (earlier.taken.has(r.id) || ids.has(r.id)) duplicate.add(r);
+      ids.add(r.id);
+    }
+    const inRange = new Set(records.filter(withinRecordBounds));
+    const status = earlier.status;
+    const voidMatches = new Set<JournalRecord>();
+    const amounts = new Map([...status].map(([id, s]) => [id, s.amount]));
+    for (const r of records) {
+      if (r.type === 'redeem') amounts.set(r.id, r.amountFen);
+      else if (amounts.get(r.reverses ?? '') === r.amountFen) voidMatches.add(r);
+    }
+
+    const ctx = await loadVoucherContext(
+      t,
+      records.map((r) => r.voucherId),
+      batch.deviceId,
+    );
+    const history = await loadOfflineHistory(t, batch.deviceId, records);
+    const overLimit = history
+      ? judgeOfflineLimits(
+          records,
+          history,
+          ctx.campaigns,
+          (id) => ctx.state.get(id)?.v.faceValueFen,
+          (r) => inRange.has(r) && (r.type === 'redeem' || voidMatches.has(r)),
+        )
+      : new Map<JournalRecord, RejectReason>();
+
     const results: BatchResponse['results'] = [];
     const rows: Param[][] = [];
+    const duplicates: Param[][] = [];
     const captured: string[] = [];
     const released: string[] = [];
     const nowIso = now.toISOString();
     for (const r of records) {
-      const verdict = r.type === 'redeem' ? judgeRedeem(ctx, r, device.merchant_id) : judgeReverse(ctx, r);
+      const verdict: RejectReason | null = duplicate.has(r)
+        ? 'duplicate_record'
+        : !inRange.has(r)
+          ? 'out_of_range'
+          : r.type === 'reverse'
+            ? judgeReverse(status, r)
+            : (categoriesProblem(r) ?? judgeVoucherUse(ctx, r, device.merchant_id) ?? overLimit.get(r) ?? null);
       const ok = verdict === null;
-      if (r.type === 'redeem') {
+      if (r.type === 'redeem' && !duplicate.has(r)) {
         const own = ctx.ownReservation(r);
         if (own) {
           (ok ? captured : released).push(own.id);
           own.status = ok ? 'captured' : 'released';
         }
-        if (ok) {
-          const st = ctx.state.get(r.voucherId)!;
-          st.net += r.amountFen;
-          st.live += 1;
-        }
-      } else if (ok) {
-        const st = ctx.state.get(r.voucherId);
-        if (st) {
-          st.net -= r.amountFen;
-          st.live -= 1;
-        }
+        if (ok) ctx.apply(r.voucherId, r.amountFen, 1);
+      } else if (ok) ctx.apply(r.voucherId, r.amountFen, -1);
+      status.set(r.id, { status: ok ? 'accepted' : 'rejected', reason: verdict, amount: r.amountFen });
+      results.push({ id: r.id, status: ok ? 'accepted' : 'rejected', reason: verdict });
+      if (duplicate.has(r)) {
+        duplicates.push([r.deviceId, r.seq, r.id, batch.batchId, r.type, r.amountFen, JSON.stringify(r), nowIso]);
+        continue;
       }
-      ctx.status.set(r.id, { status: ok ? 'accepted' : 'rejected', reason: verdict, amount: r.amountFen });
       rows.push([
         r.id,
         r.deviceId,
@@ -141,7 +188,6 @@ export async function intakeBatch(
         nowIso,
         nowIso,
       ]);
-      results.push({ id: r.id, status: ok ? 'accepted' : 'rejected', reason: verdict });
     }
     for (const chunk of chunks(rows, 200)) {
       await t.run(
@@ -151,173 +197,90 @@ export async function intakeBatch(
         chunk.flat(),
       );
     }
-    for (const [status, ids] of [
+    for (const chunk of chunks(duplicates, 200)) {
+      await t.run(
+        `INSERT INTO duplicate_records (device_id, seq, record_id, batch_id, type, amount_fen, body, received_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    for (const [state, list] of [
       ['captured', captured],
       ['released', released],
     ] as const) {
-      for (const chunk of chunks(ids, 500))
+      for (const chunk of chunks(list, 500))
         await t.run(
           `UPDATE authorizations SET status = ? WHERE status = 'reserved' AND authorization_id IN (${chunk.map(() => '?').join(', ')})`,
-          [status, ...chunk],
+          [state, ...chunk],
         );
     }
     await t.run('UPDATE devices SET head_seq = ?, head_hash = ? WHERE device_id = ?', [chain.headSeq, chain.headHash, batch.deviceId]);
-    const response: BatchResponse = { batchId: batch.batchId, results, headSeq: chain.headSeq };
-    await t.run('INSERT INTO batches (batch_id, device_id, body_hash, response, received_at) VALUES (?, ?, ?, ?, ?)', [
-      batch.batchId,
-      batch.deviceId,
-      digest,
-      JSON.stringify(response),
-      now.toISOString(),
-    ]);
-    return response;
+    return saveResponse({ batchId: batch.batchId, results, headSeq: chain.headSeq });
   });
 }
 
-interface VoucherState {
-  v: VoucherRecord;
-  /** Accepted spend, net of accepted voids. */
-  net: number;
-  /** Accepted redemptions not voided. */
-  live: number;
-}
-
-interface Reservation {
-  id: string;
-  voucherId: string;
-  amount: number;
-  idemKey: string;
-  deviceId: string;
-  expiresAt: string;
-  status: 'reserved' | 'captured' | 'released';
-}
-
-interface Context {
-  state: Map<string, VoucherState>;
-  campaigns: Map<number, Campaign>;
-  reservations: Map<string, Reservation[]>;
-  status: Map<string, { status: 'accepted' | 'rejected'; reason: RejectReason | null; amount: number }>;
-  ownReservation(r: JournalRecord): Reservation | null;
-}
-
 /**
- * Everything the batch's rules need, read in a few set queries (vouchers locked in a fixed order so
- * concurrent batches on PostgreSQL cannot deadlock), then kept up to date in memory record by record.
+ * What the program already holds that this batch refers to: record ids it reuses (of any till),
+ * and this till's earlier redemptions its voids point at (with their status), in set queries.
  */
-export async function loadContext(t: SqlDriver, records: JournalRecord[], deviceId: string): Promise<Context> {
-  const ids = [...new Set(records.map((r) => r.voucherId))].sort();
-  const state = new Map<string, VoucherState>();
-  const reservations = new Map<string, Reservation[]>();
-  for (const chunk of chunks(ids, 500)) {
-    const marks = chunk.map(() => '?').join(', ');
-    const vouchers = await t.all<Parameters<typeof toVoucherRecord>[0]>(
-      `SELECT * FROM vouchers WHERE voucher_id IN (${marks}) ORDER BY voucher_id${t.forUpdate}`,
-      chunk,
-    );
-    for (const v of vouchers) state.set(v.voucher_id, { v: toVoucherRecord(v), net: 0, live: 0 });
-    const spend = await t.all<{ voucher_id: string; net: number | null; live: number }>(
-      `SELECT r.voucher_id, SUM(CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END) AS net,
-              SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status = 'accepted') THEN 1 ELSE 0 END) AS live
-         FROM records r WHERE r.status = 'accepted' AND r.voucher_id IN (${marks}) GROUP BY r.voucher_id`,
-      chunk,
-    );
-    for (const row of spend) {
-      const st = state.get(row.voucher_id);
-      if (st) {
-        st.net = Number(row.net ?? 0);
-        st.live = Number(row.live);
-      }
-    }
-    const held = await t.all<{
-      authorization_id: string;
-      voucher_id: string;
-      amount_fen: number;
-      idem_key: string;
-      device_id: string;
-      expires_at: string;
-    }>(
-      `SELECT authorization_id, voucher_id, amount_fen, idem_key, device_id, expires_at FROM authorizations WHERE status = 'reserved' AND voucher_id IN (${marks})`,
-      chunk,
-    );
-    for (const h of held) {
-      const list = reservations.get(h.voucher_id) ?? [];
-      list.push({
-        id: h.authorization_id,
-        voucherId: h.voucher_id,
-        amount: Number(h.amount_fen),
-        idemKey: h.idem_key,
-        deviceId: h.device_id,
-        expiresAt: h.expires_at,
-        status: 'reserved',
-      });
-      reservations.set(h.voucher_id, list);
-    }
-  }
-  const campaigns = new Map(
-    (await t.all<{ body: string }>('SELECT body FROM campaigns')).map((c) => {
-      const parsed = campaignSchema.parse(JSON.parse(c.body));
-      return [parsed.id, parsed] as const;
-    }),
-  );
-  // Statuses of the earlier redemptions this batch's voids point at.
-  const status: Context['status'] = new Map();
-  const targets = records.filter((r) => r.type === 'reverse' && r.reverses).map((r) => r.reverses!);
+async function loadEarlierRecords(
+  t: SqlDriver,
+  deviceId: string,
+  records: JournalRecord[],
+): Promise<{ taken: Set<string>; redeems: Set<string>; reversed: Set<string>; status: Map<string, RecordStatus> }> {
+  const taken = new Set<string>();
+  for (const chunk of chunks(
+    records.map((r) => r.id),
+    500,
+  ))
+    for (const row of await t.all<{ record_id: string }>(`SELECT record_id FROM records WHERE record_id IN (${marks(chunk)})`, chunk))
+      taken.add(row.record_id);
+  const redeems = new Set<string>();
+  const reversed = new Set<string>();
+  const status = new Map<string, RecordStatus>();
+  const targets = [...new Set(records.filter((r) => r.type === 'reverse' && r.reverses).map((r) => r.reverses!))];
   for (const chunk of chunks(targets, 500)) {
-    const rows = await t.all<{ record_id: string; status: 'accepted' | 'rejected'; reason: RejectReason | null; amount_fen: number }>(
-      `SELECT record_id, status, reason, amount_fen FROM records WHERE record_id IN (${chunk.map(() => '?').join(', ')})`,
-      chunk,
+    const m = marks(chunk);
+    const own = await t.all<{
+      record_id: string;
+      type: string;
+      status: 'accepted' | 'rejected';
+      reason: RejectReason | null;
+      amount_fen: number;
+    }>(`SELECT record_id, type, status, reason, amount_fen FROM records WHERE device_id = ? AND record_id IN (${m})`, [deviceId, ...chunk]);
+    for (const row of own) {
+      if (row.type === 'redeem') redeems.add(row.record_id);
+      status.set(row.record_id, { status: row.status, reason: row.reason, amount: Number(row.amount_fen) });
+    }
+    // A redemption whose id was taken was kept apart, rejected; its void follows it.
+    const kept = await t.all<{ record_id: string; type: string; amount_fen: number }>(
+      `SELECT record_id, type, amount_fen FROM duplicate_records WHERE device_id = ? AND record_id IN (${m}) ORDER BY seq`,
+      [deviceId, ...chunk],
     );
-    for (const row of rows) status.set(row.record_id, { status: row.status, reason: row.reason, amount: Number(row.amount_fen) });
+    for (const row of kept) {
+      if (row.type === 'redeem') redeems.add(row.record_id);
+      status.set(row.record_id, { status: 'rejected', reason: 'duplicate_record', amount: Number(row.amount_fen) });
+    }
+    for (const row of await t.all<{ reverses: string }>(`SELECT reverses FROM records WHERE device_id = ? AND reverses IN (${m})`, [
+      deviceId,
+      ...chunk,
+    ]))
+      reversed.add(row.reverses);
   }
-  return {
-    state,
-    campaigns,
-    reservations,
-    status,
-    // The reservation made for this very sale: named on the record or, when the till never heard
-    // the approval and recorded the sale offline, found by its idempotency key (sale and voucher).
-    ownReservation: (r) =>
-      (reservations.get(r.voucherId) ?? []).find(
-        (h) =>
-          h.status === 'reserved' &&
-          h.deviceId === deviceId &&
-          (r.authorization !== 'offline' ? h.id === r.authorization : h.idemKey === `${r.saleId}:${r.voucherId}`),
-      ) ?? null,
-  };
+  return { taken, redeems, reversed, status };
 }
 
-/** Why a redemption cannot be paid for, judged at the time of sale; null when it is accepted. */
-export function judgeRedeem(ctx: Context, r: JournalRecord, merchantId: string): RejectReason | null {
-  const st = ctx.state.get(r.voucherId);
-  const v = st?.v;
-  if (!st || !v || v.campaignId !== r.campaignId || v.kind !== r.kind) return 'unknown_voucher';
-  const sale = Date.parse(r.time);
-  if (v.revokedAt && v.revokedAt <= r.time) return 'revoked';
-  if (sale - DEFAULT_CLOCK_SKEW_MS > v.validUntil * 1000 || sale + DEFAULT_CLOCK_SKEW_MS < v.validFrom * 1000) return 'expired';
-  const campaign = ctx.campaigns.get(v.campaignId);
-  if (!campaign) return 'unknown_voucher';
-  if (!campaign.merchants.includes('*') && !campaign.merchants.includes(merchantId)) return 'not_at_this_shop';
-  if (Object.keys(r.categories).some((c) => !(campaign.eligibleCategories as readonly string[]).includes(c)))
-    return 'category_not_eligible';
-  const own = ctx.ownReservation(r);
-  const others = (ctx.reservations.get(r.voucherId) ?? []).filter((h) => h.status === 'reserved' && h !== own && h.expiresAt > r.time);
-  const held = others.reduce((a, h) => a + h.amount, 0);
-  if (v.kind === 'fixed') {
-    if (st.live > 0 || others.length > 0) return 'double_spend';
-    return r.amountFen + r.forfeitedFen > v.faceValueFen ? 'over_balance' : null;
-  }
-  return st.net + held + r.amountFen > v.faceValueFen ? 'over_balance' : null;
+/** The per-category amounts must be there and add up to the amount redeemed, to the fen. */
+function categoriesProblem(r: JournalRecord): RejectReason | null {
+  const sum = Object.values(r.categories).reduce((a, c) => a + c.amountFen, 0);
+  return sum === r.amountFen ? null : 'categories_mismatch';
 }
 
 /** A void follows its redemption: accepted if that was, rejected (with its reason) if that was. */
-function judgeReverse(ctx: Context, r: JournalRecord): RejectReason | null {
-  const orig = ctx.status.get(r.reverses ?? '');
+function judgeReverse(status: ReadonlyMap<string, RecordStatus>, r: JournalRecord): RejectReason | null {
+  const orig = status.get(r.reverses ?? '');
   if (!orig || orig.amount !== r.amountFen) return 'bad_reversal';
   return orig.status === 'accepted' ? null : (orig.reason ?? 'bad_reversal');
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+const marks = (items: unknown[]) => items.map(() => '?').join(', ');

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { StatusResponse } from '../../shared/sync/protocol';
+import { checkInput, merchantIdSchema, payoutReferenceSchema, statementIdSchema } from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
 import { ServerError } from './errors';
 
@@ -23,6 +24,8 @@ export async function createStatement(
   until: Date,
   now = new Date(),
 ): Promise<StatementRow | null> {
+  checkInput(merchantIdSchema, merchantId, 'merchantId');
+  if (Number.isNaN(until.getTime())) throw new ServerError('bad_request', 'until: not a date');
   return store.sql.tx(async (t) => {
     const sums = await t.get<{ total: number | null; n: number }>(
       "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS total, count(*) AS n FROM records WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?",
@@ -44,6 +47,7 @@ export async function createStatement(
 }
 
 export async function approveStatement(store: ProgramStore, id: string, now = new Date()): Promise<void> {
+  checkInput(statementIdSchema, id, 'id');
   const r = await store.sql.run(
     "UPDATE statements SET status = 'approved', approved_at = ?, updated_at = ? WHERE statement_id = ? AND status = 'draft'",
     [now.toISOString(), now.toISOString(), id],
@@ -52,9 +56,11 @@ export async function approveStatement(store: ProgramStore, id: string, now = ne
 }
 
 export async function payStatement(store: ProgramStore, id: string, reference: string, now = new Date()): Promise<void> {
+  checkInput(statementIdSchema, id, 'id');
+  const ref = checkInput(payoutReferenceSchema, reference, 'reference');
   const r = await store.sql.run(
     "UPDATE statements SET status = 'paid', paid_at = ?, payout_reference = ?, updated_at = ? WHERE statement_id = ? AND status = 'approved'",
-    [now.toISOString(), reference, now.toISOString(), id],
+    [now.toISOString(), ref, now.toISOString(), id],
   );
   if (r.changes !== 1) throw new ServerError('wrong_state', `statement ${id} is not approved`);
 }

@@ -31,6 +31,12 @@ export const ERROR_CODES = [
   'pin_wrong',
   'locked_out',
   'approvals_locked',
+  // the back office
+  'backup_failed',
+  'restore_refused',
+  'shift_open',
+  'close_pending',
+  'zreport_not_found',
   // the printer
   'printer_not_device',
   // catalogue

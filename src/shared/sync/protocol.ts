@@ -15,8 +15,30 @@ export const REJECT_REASONS = [
   'bad_chain',
   'bad_signature',
   'bad_reversal',
+  /** The issuer key that signed the voucher had been revoked by the time of sale. */
+  'key_revoked',
+  /** The per-category amounts are missing or do not add up to the amount redeemed. */
+  'categories_mismatch',
+  /** An amount or quantity is negative or above the bounds below. */
+  'out_of_range',
+  /** Offline, more than the campaign lets one voucher spend at one till. */
+  'offline_limit_voucher',
+  /** Offline, more than the campaign lets one till redeem between contacts with the program. */
+  'offline_limit_device',
+  /** Offline for longer than the campaign allows. */
+  'offline_too_long',
+  /** The record's id was used by an earlier record: it is never counted twice. */
+  'duplicate_record',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** The most any one record, category or authorization may carry: ￥1,000,000. */
+export const MAX_RECORD_FEN = 100_000_000;
+/** The most items of one category in one redemption. */
+export const MAX_RECORD_QUANTITY = 1_000_000;
+/** Category codes a record may name (there are a dozen today). */
+export const MAX_RECORD_CATEGORIES = 32;
+const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 
 export const enrollRequestSchema = z.object({
   code: z.string().trim().min(4).max(40),
@@ -36,10 +58,14 @@ export const enrollResponseSchema = z.object({
 });
 
 export const authorizeRequestSchema = z.object({
-  idempotencyKey: z.string().min(8).max(120),
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(120)
+    .regex(/^[A-Za-z0-9:_-]+$/),
   voucherId: z.string().regex(/^[0-9a-f]{32}$/),
-  campaignId: z.number().int(),
-  amountFen: z.number().int().positive().max(100_000_000),
+  campaignId: z.number().int().min(1).max(0xffffffff),
+  amountFen: z.number().int().positive().max(MAX_RECORD_FEN),
 });
 
 export const authorizeResponseSchema = z.discriminatedUnion('status', [
@@ -47,42 +73,72 @@ export const authorizeResponseSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('declined'), reason: z.enum(REJECT_REASONS) }),
 ]);
 
-export const categoryAmountSchema = z.object({ amountFen: z.number().int(), quantity: z.number().int() });
+/**
+ * One journal record (DESIGN.md §3): append-only, hash-chained. `bounded` adds the program's
+ * bounds on every number; without them the shape is only well typed (see journalRecordWireSchema).
+ */
+function journalRecordShape(bounded: boolean) {
+  const fen = bounded ? z.number().int().nonnegative().max(MAX_RECORD_FEN) : z.number().int();
+  const quantity = bounded ? z.number().int().nonnegative().max(MAX_RECORD_QUANTITY) : z.number().int();
+  return z.object({
+    seq: z.number().int().positive(),
+    id: z.uuid(),
+    deviceId: z.string().max(64),
+    type: z.enum(['redeem', 'reverse']),
+    time: z.iso.datetime(),
+    cashierId: z.number().int(),
+    saleId: z.string().max(64),
+    voucherId: z.string().regex(/^[0-9a-f]{32}$/),
+    campaignId: z.number().int().min(1).max(0xffffffff),
+    kind: z.enum(['fixed', 'balance']),
+    amountFen: fen,
+    forfeitedFen: fen,
+    categories: z
+      .record(categoryCode, z.object({ amountFen: fen, quantity }))
+      .refine((c) => Object.keys(c).length <= MAX_RECORD_CATEGORIES, `at most ${MAX_RECORD_CATEGORIES} categories`),
+    /** The sale's other tender (cash or card), carried on the sale's first record only, so sums never double. */
+    otherTenderFen: fen,
+    /** "offline", or the program's online authorization id. */
+    authorization: z.string().max(80),
+    /** For a reversal: the id of the record it reverses. */
+    reverses: z.uuid().nullable(),
+    prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  });
+}
+
+/** A valid journal record: the one definition; the till, the chain and the program use the type inferred from it. */
+export const journalRecordSchema = journalRecordShape(true);
+export const categoryAmountSchema = journalRecordSchema.shape.categories.valueType;
 
 /**
- * One journal record (DESIGN.md §3): append-only, hash-chained. This schema is the one definition of
- * the record; the till, the chain and the program server use the type inferred from it.
+ * A record as a batch carries it: well typed, not yet bounded. The program checks each record
+ * against journalRecordSchema itself and rejects one that is out of range with a reason
+ * (`out_of_range`), so that one bad record never turns the whole batch into a 400 that the till
+ * would resend for ever.
  */
-export const journalRecordSchema = z.object({
-  seq: z.number().int().positive(),
-  id: z.uuid(),
-  deviceId: z.string(),
-  type: z.enum(['redeem', 'reverse']),
-  time: z.iso.datetime(),
-  cashierId: z.number().int(),
-  saleId: z.string().max(64),
-  voucherId: z.string().regex(/^[0-9a-f]{32}$/),
-  campaignId: z.number().int(),
-  kind: z.enum(['fixed', 'balance']),
-  amountFen: z.number().int().nonnegative(),
-  forfeitedFen: z.number().int().nonnegative(),
-  categories: z.record(z.string().max(40), categoryAmountSchema),
-  /** The sale's other tender (cash or card), carried on the sale's first record only, so sums never double. */
-  otherTenderFen: z.number().int().nonnegative(),
-  /** "offline", or the program's online authorization id. */
-  authorization: z.string().max(80),
-  /** For a reversal: the id of the record it reverses. */
-  reverses: z.string().nullable(),
-  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-});
+export const journalRecordWireSchema = journalRecordShape(false);
+
+/**
+ * Whether a record that journalRecordWireSchema accepted also meets journalRecordSchema: the bounds
+ * are the only difference between the two. Checked directly, without parsing 10,000 records twice.
+ */
+export function withinRecordBounds(r: JournalRecord): boolean {
+  const fen = (n: number) => n >= 0 && n <= MAX_RECORD_FEN;
+  return (
+    fen(r.amountFen) &&
+    fen(r.forfeitedFen) &&
+    fen(r.otherTenderFen) &&
+    Object.values(r.categories).every((c) => fen(c.amountFen) && c.quantity >= 0 && c.quantity <= MAX_RECORD_QUANTITY)
+  );
+}
 
 export const MAX_BATCH_RECORDS = 10_000;
 
 export const batchRequestSchema = z.object({
   batchId: z.uuid(),
-  deviceId: z.string(),
-  records: z.array(journalRecordSchema).min(1).max(MAX_BATCH_RECORDS),
+  deviceId: z.string().max(64),
+  records: z.array(journalRecordWireSchema).min(1).max(MAX_BATCH_RECORDS),
   /** Ed25519 by the till's key over batchSigningInput(). */
   signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
 });

@@ -20,7 +20,14 @@ export const issuerKeySchema = z.object({
   /** Raw 32-byte Ed25519 public key, base64url. */
   publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   validFrom: isoInstant,
+  /** For a revoked key, the time of revocation (its window ends there). */
   validUntil: isoInstant,
+  /**
+   * Set when the program revoked the key (say, it leaked). A till that has seen this refuses the
+   * key's tokens whatever its clock says; tills that predate the field still stop at validUntil.
+   */
+  revokedAt: isoInstant.optional(),
+  reason: z.string().max(200).optional(),
 });
 
 export const perVisitCapSchema = z

@@ -15,6 +15,7 @@ export const REFUSAL_CODES = [
   'no_manifest',
   'unknown_key',
   'key_not_valid',
+  'key_revoked',
   'bad_signature',
   // the program's rules
   'unknown_campaign',

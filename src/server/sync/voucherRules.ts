@@ -1,0 +1,226 @@
+import type { RejectReason } from '../../shared/sync/protocol';
+import { campaignSchema, type Campaign } from '../../shared/voucher/manifest';
+import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
+import { toVoucherRecord, type VoucherRecord, type VoucherRow } from '../store/programStore';
+import type { SqlDriver } from '../store/sqlDriver';
+
+/**
+ * The program's rules for using a voucher, one implementation for batch intake (a redemption
+ * record) and online authorization (a request judged as a probe record of the sale).
+ */
+
+/**
+ * What a voucher's value allows in all. A voucher that was never re-issued has a budget of its
+ * own; a re-issue chain (old card revoked, new card for what was left) shares the first
+ * voucher's, so a late offline record on the old card and spending on the new one never add up
+ * to more than the family was given.
+ */
+export interface Budget {
+  faceValueFen: number;
+  /** Accepted spend, net of accepted voids, over the chain. */
+  net: number;
+  /** Accepted redemptions not voided, over the chain. */
+  live: number;
+  members: string[];
+}
+
+export interface VoucherState {
+  v: VoucherRecord;
+  /** Accepted spend on this voucher, net of accepted voids. */
+  net: number;
+  /** Accepted redemptions of this voucher not voided. */
+  live: number;
+  budget: Budget;
+}
+
+export interface Reservation {
+  id: string;
+  voucherId: string;
+  amount: number;
+  idemKey: string;
+  deviceId: string;
+  expiresAtMs: number;
+  status: 'reserved' | 'captured' | 'released';
+}
+
+/** What the rules look at: a redemption record, or an authorization request as a probe record. */
+export interface VoucherUse {
+  voucherId: string;
+  campaignId: number;
+  kind: 'fixed' | 'balance';
+  amountFen: number;
+  forfeitedFen: number;
+  time: string;
+  categories: Record<string, unknown>;
+  saleId: string;
+  authorization: string;
+}
+
+export interface VoucherContext {
+  state: Map<string, VoucherState>;
+  campaigns: Map<number, Campaign>;
+  reservations: Map<string, Reservation[]>;
+  /** Revoked issuer keys and when (ms). */
+  revokedKeys: Map<number, number>;
+  /** The reservation made for this very sale, if any. */
+  ownReservation(u: VoucherUse): Reservation | null;
+  /** Counts an accepted redemption (sign 1) or an accepted void (sign -1). */
+  apply(voucherId: string, amountFen: number, sign: 1 | -1): void;
+}
+
+/**
+ * Everything the rules need for these vouchers, read in a few set queries. The vouchers (with the
+ * rest of their re-issue chains) are locked in one fixed order, so concurrent batches on
+ * PostgreSQL serialise per voucher and cannot deadlock; then the state is kept in memory.
+ */
+export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<string>, deviceId: string): Promise<VoucherContext> {
+  const asked = [...new Set(voucherIds)].sort();
+  const lineages = new Set<string>();
+  for (const chunk of chunks(asked, 500))
+    for (const r of await t.all<{ lineage: string }>(
+      `SELECT DISTINCT lineage FROM vouchers WHERE lineage IS NOT NULL AND voucher_id IN (${marks(chunk)})`,
+      chunk,
+    ))
+      lineages.add(r.lineage);
+  const wanted = new Set(asked);
+  for (const chunk of chunks([...lineages], 500))
+    for (const r of await t.all<{ voucher_id: string }>(`SELECT voucher_id FROM vouchers WHERE lineage IN (${marks(chunk)})`, chunk))
+      wanted.add(r.voucher_id);
+
+  const state = new Map<string, VoucherState>();
+  const reservations = new Map<string, Reservation[]>();
+  for (const chunk of chunks([...wanted].sort(), 500)) {
+    const m = marks(chunk);
+    for (const row of await t.all<VoucherRow>(
+      `SELECT * FROM vouchers WHERE voucher_id IN (${m}) ORDER BY voucher_id${t.forUpdate}`,
+      chunk,
+    )) {
+      const v = toVoucherRecord(row);
+      state.set(v.voucherId, { v, net: 0, live: 0, budget: { faceValueFen: v.faceValueFen, net: 0, live: 0, members: [v.voucherId] } });
+    }
+    const spend = await t.all<{ voucher_id: string; net: number | null; live: number }>(
+      `SELECT r.voucher_id, SUM(CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END) AS net,
+              SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status = 'accepted') THEN 1 ELSE 0 END) AS live
+         FROM records r WHERE r.status = 'accepted' AND r.voucher_id IN (${m}) GROUP BY r.voucher_id`,
+      chunk,
+    );
+    for (const row of spend) {
+      const st = state.get(row.voucher_id);
+      if (st) {
+        st.net = Number(row.net ?? 0);
+        st.live = Number(row.live);
+      }
+    }
+    const held = await t.all<{
+      authorization_id: string;
+      voucher_id: string;
+      amount_fen: number;
+      idem_key: string;
+      device_id: string;
+      expires_at: string;
+    }>(
+      `SELECT authorization_id, voucher_id, amount_fen, idem_key, device_id, expires_at FROM authorizations WHERE status = 'reserved' AND voucher_id IN (${m})`,
+      chunk,
+    );
+    for (const h of held) {
+      const list = reservations.get(h.voucher_id) ?? [];
+      list.push({
+        id: h.authorization_id,
+        voucherId: h.voucher_id,
+        amount: Number(h.amount_fen),
+        idemKey: h.idem_key,
+        deviceId: h.device_id,
+        expiresAtMs: Date.parse(h.expires_at),
+        status: 'reserved',
+      });
+      reservations.set(h.voucher_id, list);
+    }
+  }
+  // Chains share one budget: the first voucher's value, everything spent on any of them.
+  const budgets = new Map<string, Budget>();
+  for (const st of state.values()) {
+    if (!st.v.lineage) {
+      st.budget.net = st.net;
+      st.budget.live = st.live;
+      continue;
+    }
+    const b = budgets.get(st.v.lineage) ?? { faceValueFen: 0, net: 0, live: 0, members: [] };
+    b.net += st.net;
+    b.live += st.live;
+    b.members.push(st.v.voucherId);
+    if (st.v.voucherId === st.v.lineage) b.faceValueFen = st.v.faceValueFen;
+    budgets.set(st.v.lineage, b);
+    st.budget = b;
+  }
+
+  const campaigns = new Map(
+    (await t.all<{ body: string }>('SELECT body FROM campaigns')).map((c) => {
+      const parsed = campaignSchema.parse(JSON.parse(c.body));
+      return [parsed.id, parsed] as const;
+    }),
+  );
+  const revokedKeys = new Map(
+    (await t.all<{ key_id: number; revoked_at: string }>('SELECT key_id, revoked_at FROM issuer_keys WHERE revoked_at IS NOT NULL')).map(
+      (k) => [Number(k.key_id), Date.parse(k.revoked_at)] as const,
+    ),
+  );
+  return {
+    state,
+    campaigns,
+    reservations,
+    revokedKeys,
+    // Named on the record or, when the till never heard the approval and recorded the sale
+    // offline, found by its idempotency key (sale and voucher).
+    ownReservation: (u) =>
+      (reservations.get(u.voucherId) ?? []).find(
+        (h) =>
+          h.status === 'reserved' &&
+          h.deviceId === deviceId &&
+          (u.authorization !== 'offline' ? h.id === u.authorization : h.idemKey === `${u.saleId}:${u.voucherId}`),
+      ) ?? null,
+    apply: (voucherId, amountFen, sign) => {
+      const st = state.get(voucherId);
+      if (!st) return;
+      st.net += sign * amountFen;
+      st.live += sign;
+      st.budget.net += sign * amountFen;
+      st.budget.live += sign;
+    },
+  };
+}
+
+/** Why this use of a voucher cannot be paid for, judged at the time of sale; null when it can. */
+export function judgeVoucherUse(ctx: VoucherContext, u: VoucherUse, merchantId: string): RejectReason | null {
+  const st = ctx.state.get(u.voucherId);
+  const v = st?.v;
+  if (!st || !v || v.campaignId !== u.campaignId || v.kind !== u.kind) return 'unknown_voucher';
+  const sale = Date.parse(u.time);
+  const keyRevokedAt = ctx.revokedKeys.get(v.keyId);
+  if (keyRevokedAt !== undefined && keyRevokedAt <= sale) return 'key_revoked';
+  if (v.revokedAt && Date.parse(v.revokedAt) <= sale) return 'revoked';
+  if (sale - DEFAULT_CLOCK_SKEW_MS > v.validUntil * 1000 || sale + DEFAULT_CLOCK_SKEW_MS < v.validFrom * 1000) return 'expired';
+  const campaign = ctx.campaigns.get(v.campaignId);
+  if (!campaign) return 'unknown_voucher';
+  if (!campaign.merchants.includes('*') && !campaign.merchants.includes(merchantId)) return 'not_at_this_shop';
+  if (Object.keys(u.categories).some((c) => !(campaign.eligibleCategories as readonly string[]).includes(c)))
+    return 'category_not_eligible';
+  const own = ctx.ownReservation(u);
+  const othersOn = (ids: string[]) =>
+    ids.flatMap((id) => ctx.reservations.get(id) ?? []).filter((h) => h.status === 'reserved' && h !== own && h.expiresAtMs > sale);
+  const budgetHolds = othersOn(st.budget.members);
+  if (v.kind === 'fixed') {
+    if (st.budget.live > 0 || budgetHolds.length > 0) return 'double_spend';
+    return u.amountFen + u.forfeitedFen > v.faceValueFen ? 'over_balance' : null;
+  }
+  const sum = (hs: Reservation[]) => hs.reduce((a, h) => a + h.amount, 0);
+  if (st.net + sum(othersOn([v.voucherId])) + u.amountFen > v.faceValueFen) return 'over_balance';
+  return st.budget.net + sum(budgetHolds) + u.amountFen > st.budget.faceValueFen ? 'over_balance' : null;
+}
+
+const marks = (items: unknown[]) => items.map(() => '?').join(', ');
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
