@@ -2,8 +2,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 
-// Main and preload are bundled for Electron; better-sqlite3 and other dependencies stay external
-// (electron-vite's default), so their native parts load from node_modules.
+// Main is bundled for Electron; better-sqlite3 and the other dependencies stay external (electron-vite's
+// default), so their native parts load from node_modules in the package (app.asar.unpacked for *.node).
+// The preload bundles everything it uses (zod included): a sandboxed preload can require only electron.
 export default defineConfig({
   main: {
     build: {
@@ -14,6 +15,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') },
         // A sandboxed preload must be a single CommonJS file that requires nothing but electron.

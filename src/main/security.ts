@@ -1,48 +1,55 @@
-import { app, dialog, session, shell, type WebContents, type WebFrameMain } from 'electron';
+import { app, session, shell, type WebContents, type WebFrameMain } from 'electron';
 import { RENDERER_CSP } from '../shared/csp';
+import { isAllowedExternal } from './externalLinks';
 
 /**
- * Electron's security checklist in one place: CSP on every response, no navigation or new
- * windows, no webviews, camera only for our own page, and a check that IPC comes from our page.
+ * Electron's security checklist in one place: the sandbox for every renderer, no navigation away
+ * from our page, no new windows (allow-listed links go to the system browser), no webviews, a CSP
+ * header on every response, the camera (video only) for our page and nothing else, no devices. The
+ * window's own web preferences are in window.ts; the IPC sender check is below.
  */
-export function hardenApp(isAppUrl: (url: string) => boolean): void {
+export function hardenApp(isOurs: (url: string) => boolean): void {
   app.enableSandbox();
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url)) event.preventDefault();
+      if (!isOurs(url)) event.preventDefault();
+    });
+    contents.on('will-frame-navigate', (details) => {
+      if (!isOurs(details.url)) details.preventDefault();
     });
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Help links open in the system browser, never inside the till.
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      if (isAllowedExternal(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });
+}
 
-  app
-    .whenReady()
-    .then(() => {
-      const ses = session.defaultSession;
-      ses.webRequest.onHeadersReceived((details, callback) => {
-        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
-      });
-      // Electron grants every permission unless told otherwise: allow the camera (video only) to our page.
-      ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
-        const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-        callback(permission === 'media' && isAppUrl(details.requestingUrl) && mediaTypes.every((t) => t === 'video'));
-      });
-      ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permission === 'media' && isAppUrl(requestingOrigin));
-    })
-    .catch((e: unknown) => {
-      // Without the CSP and the permission handlers the window must not open at all.
-      dialog.showErrorBox('关爱收银台 CareTill', `Security setup failed: ${String(e)}`);
-      app.exit(3);
-    });
+/** The parts that need the app ready. The caller must not open a window if this throws. */
+export function hardenSession(isOurs: (url: string) => boolean): void {
+  const ses = session.defaultSession;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    // Drop any CSP the response brought (any spelling) and set ours.
+    const headers = Object.fromEntries(
+      Object.entries(details.responseHeaders ?? {}).filter(([k]) => k.toLowerCase() !== 'content-security-policy'),
+    );
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [RENDERER_CSP] } });
+  });
+  // Electron grants every permission unless told otherwise: the camera, video only, for our page.
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(permission === 'media' && isOurs(details.requestingUrl) && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video'));
+  });
+  ses.setPermissionCheckHandler(
+    (_wc, permission, requestingOrigin, details) => permission === 'media' && isOurs(requestingOrigin) && details.mediaType !== 'audio',
+  );
+  // No USB, HID or serial device for the page (the printer is driven from core, not from the page).
+  ses.setDevicePermissionHandler(() => false);
 }
 
 /** IPC is answered only for our own top-level page, never for an iframe or a foreign page. */
-export function isTrustedSender(frame: WebFrameMain | null, isAppUrl: (url: string) => boolean): boolean {
-  return frame !== null && frame.parent === null && isAppUrl(frame.url);
+export function isTrustedSender(frame: WebFrameMain | null | undefined, isOurs: (url: string) => boolean): boolean {
+  return frame != null && frame.parent === null && isOurs(frame.url);
 }

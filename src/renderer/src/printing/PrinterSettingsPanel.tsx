@@ -35,8 +35,11 @@ export function PrinterSettingsPanel() {
     if (!r.ok) setError(r.error);
     jobs.reload();
   };
-  const placeholder =
-    s.kind === 'network' ? 'tcp://192.168.1.50:9100' : s.kind === 'os' ? 'printer:POS-58' : '/dev/usb/lp0 · COM3 · \\\\PC\\POS58';
+  const placeholder = s.kind === 'network' ? 'tcp://192.168.1.50:9100' : '\\\\localhost\\POS58 · COM3 · /dev/usb/lp0';
+  // printer:NAME needs a native module that does not install cleanly for Electron; the shared printer
+  // (\\localhost\Share) reaches the same USB printer with no native code. A till set up that way
+  // before still shows it, with the way out.
+  const kinds = (['none', 'network', 'device', 'os'] as const).filter((k) => k !== 'os' || current.value.settings.kind === 'os');
 
   return (
     <div className="printer-settings">
@@ -44,7 +47,7 @@ export function PrinterSettingsPanel() {
         <label>
           {t('printer.kind')}
           <select value={s.kind} onChange={(e) => set({ kind: e.target.value as PrinterSettings['kind'] })} data-testid="printer-kind">
-            {(['none', 'network', 'device', 'os'] as const).map((k) => (
+            {kinds.map((k) => (
               <option key={k} value={k}>
                 {t(`printer.kind.${k}`)}
               </option>
@@ -105,6 +108,7 @@ export function PrinterSettingsPanel() {
         {saved && <p className="muted">{t('printer.saved')}</p>}
         {error && <p className="error-box">{err(error)}</p>}
       </form>
+      <PrinterHelp showOsRemoved={s.kind === 'os'} />
       {jobs.state === 'ok' && jobs.value.some((j) => j.status === 'queued') && (
         <div className="queue" data-testid="print-queue">
           <h3>{t('printer.queue')}</h3>
@@ -132,5 +136,26 @@ export function PrinterSettingsPanel() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Step by step, in the owner's words: network, the Windows shared printer, serial ports, Linux devices. */
+function PrinterHelp({ showOsRemoved }: { showOsRemoved: boolean }) {
+  const { t } = useI18n();
+  const steps = ['step1', 'step2', 'step3', 'step4', 'step5'] as const;
+  return (
+    <details className="printer-help" open={showOsRemoved} data-testid="printer-help">
+      <summary>{t('printer.help.title')}</summary>
+      {showOsRemoved && <p className="error-box">{t('printer.help.osRemoved')}</p>}
+      <p>{t('printer.help.network')}</p>
+      <h4>{t('printer.help.winShare.title')}</h4>
+      <ol>
+        {steps.map((step) => (
+          <li key={step}>{t(`printer.help.winShare.${step}`)}</li>
+        ))}
+      </ol>
+      <p>{t('printer.help.serial')}</p>
+      <p>{t('printer.help.linux')}</p>
+    </details>
   );
 }

@@ -4,8 +4,10 @@ import { z } from 'zod';
  * What a printer device may be called: a device node under /dev, a Windows serial or parallel port,
  * or a shared printer (\\host\share). Never an ordinary path: a "printer" that is a file would let
  * a test page overwrite it. Core also checks that a /dev path is a character device (printing/device.ts).
+ * The host of a share starts with a letter or digit, so Windows' device namespace (\\.\PhysicalDrive0)
+ * is no share; of that namespace only \\.\COMn is a printer.
  */
-export const PRINTER_DEVICE = /^(?!.*\.\.)(\/dev\/[\w./+-]+|COM\d{1,3}|LPT\d|\\\\\.\\COM\d{1,3}|\\\\[\w.-]+\\[^\\/:*?"<>|]+)$/i;
+export const PRINTER_DEVICE = /^(?!.*\.\.)(\/dev\/[\w./+-]+|COM\d{1,3}|LPT\d|\\\\\.\\COM\d{1,3}|\\\\[a-z0-9][\w.-]*\\[^\\/:*?"<>|]+)$/i;
 
 export const printerSettingsSchema = z
   .object({
@@ -49,9 +51,11 @@ export const printErrorSchema = z.enum(PRINT_ERRORS);
 
 export const printJobSchema = z.object({
   id: z.number().int(),
-  kind: z.enum(['receipt', 'test']),
+  kind: z.enum(['receipt', 'test', 'zreport']),
   saleId: z.string().nullable(),
-  copy: z.enum(['beneficiary', 'shop', 'test']),
+  /** For a Z-report: its number. */
+  shiftNumber: z.number().int().nullable(),
+  copy: z.enum(['beneficiary', 'shop', 'test', 'original', 'reprint']),
   status: z.enum(['queued', 'done', 'cancelled']),
   attempts: z.number().int(),
   lastError: printErrorSchema.nullable(),
