@@ -8,9 +8,11 @@ import { checkoutBench } from './checkout.bench';
 import { cameraBench } from './camera.bench';
 import { receiptBench } from './receipt.bench';
 import { syncBench } from './sync.bench';
+import { backofficeBench } from './backoffice.bench';
+import { catalogBench } from './catalog.bench';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench, receiptBench, syncBench];
+const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench, receiptBench, syncBench, backofficeBench, catalogBench];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'out/host/cli.js')) || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {

@@ -36,7 +36,7 @@ async function uploadOnce(store: ProgramStore, dir: string): Promise<{ seconds: 
   await program.publishManifest();
   await createMerchant(store, 'M1', '书店');
   const vouchers = await program.issueVouchers({ campaignId: 1, count: RECORDS / 5, faceValueFen: 20000 });
-  const server = await startProgramServer({ store, port: 0 });
+  const server = await startProgramServer({ store, port: 0, replyKey: await program.replyKey() });
   const t = tempDir('caretill-bench-till-');
   const till = createServices({ dataDir: t.dir, host: 'direct', appVersion: 'bench' }, { batchSize: 500, syncTimeoutMs: 60_000 });
   try {

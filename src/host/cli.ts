@@ -9,7 +9,7 @@ import { APP_VERSION } from '../shared/version';
 import { startHost } from './server';
 
 /**
- * `node out/host/cli.js [--port N] [--data-dir DIR] [--renderer-dir DIR]`
+ * `node out/host/cli.js [--port N] [--data-dir DIR] [--renderer-dir DIR] [--restore BACKUP] [--no-demo]`
  * Starts the till in the Node host and prints one line with the address to open.
  */
 async function main(argv: string[]): Promise<void> {
@@ -22,7 +22,12 @@ async function main(argv: string[]): Promise<void> {
   try {
     // The log file in the data folder is always written; stderr too in development (it would clutter a shop's console).
     const logToStderr = process.env.NODE_ENV === 'development' || process.env.CARETILL_LOG_STDERR === '1';
-    services = createServices({ dataDir, host: 'node-host', appVersion: APP_VERSION }, { logToStderr });
+    // `--restore FILE`: a backup put in place (after checking it) before the database opens: a new PC, a dead disk.
+    const restoreFrom = readFlag(argv, 'restore');
+    services = createServices(
+      { dataDir, host: 'node-host', appVersion: APP_VERSION },
+      { logToStderr, ...(restoreFrom ? { restoreFrom: path.resolve(restoreFrom) } : {}) },
+    );
   } catch (e) {
     if (e instanceof PosError) {
       // Both languages: at this point we cannot know which one the shop chose.

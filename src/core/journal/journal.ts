@@ -99,13 +99,43 @@ export class Journal {
     return this.headStmt.get() ?? { seq: 0, hash: GENESIS_HASH };
   }
 
-  /** Walks the whole chain from the first record. */
+  /** Walks the chain (from the last retention checkpoint, if any records were purged). */
   verify(): ChainVerdict {
-    const rows = this.db.prepare<[], JournalRow>('SELECT * FROM journal ORDER BY seq').iterate();
-    return verifyChain(
-      (function* () {
-        for (const r of rows) yield rowToRecord(r);
-      })(),
-    );
+    return verifyStoredChain(this.db);
   }
+}
+
+/**
+ * Verifies the journal stored in a database: this till's, or a backup being checked. Records up to
+ * the last retention purge no longer hold their voucher ids, so their own hashes cannot be
+ * recomputed; the chain is verified from that checkpoint's hash on, and reversals may still point at
+ * the purged redemptions.
+ */
+export function verifyStoredChain(db: Db): ChainVerdict {
+  const hasPurges = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'purges'").get() !== undefined;
+  const upTo = hasPurges ? ((db.prepare('SELECT MAX(up_to_seq) AS s FROM purges').get() as { s: number | null }).s ?? 0) : 0;
+  let from: Parameters<typeof verifyChain>[1] = { seq: 0, hash: GENESIS_HASH };
+  if (upTo > 0) {
+    const anchor = db.prepare<[number], { hash: string }>('SELECT hash FROM journal WHERE seq = ?').get(upTo);
+    if (!anchor) return { ok: false, seq: upTo, problem: 'sequence_gap' };
+    const redeems = db.prepare<[number], { id: string }>("SELECT id FROM journal WHERE seq <= ? AND type = 'redeem'").all(upTo);
+    const reversed = db
+      .prepare<[number], { reverses: string }>("SELECT reverses FROM journal WHERE seq <= ? AND type = 'reverse'")
+      .all(upTo);
+    from = {
+      seq: upTo,
+      hash: anchor.hash,
+      knownRedeems: new Set(redeems.map((r) => r.id)),
+      reversed: new Set(reversed.map((r) => r.reverses)),
+    };
+  }
+  const rows = db.prepare<[number], JournalRow>('SELECT * FROM journal WHERE seq > ? ORDER BY seq').iterate(upTo);
+  const verdict = verifyChain(
+    (function* () {
+      for (const r of rows) yield rowToRecord(r);
+    })(),
+    from,
+  );
+  // Nothing after the checkpoint: the head is the checkpoint itself.
+  return verdict.ok && verdict.count === 0 && upTo > 0 ? { ok: true, count: 0, headSeq: upTo, headHash: from.hash } : verdict;
 }

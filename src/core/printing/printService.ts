@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import type { ZReport } from '../../shared/api/schemas/backoffice';
 import type { CompletedSale } from '../../shared/api/schemas/checkout';
 import type { PrinterSettings, PrinterState, PrintJob, ReceiptPreview } from '../../shared/api/schemas/printing';
 import type { Db } from '../db/open';
@@ -7,13 +8,15 @@ import type { SettingsStore } from '../system/settings';
 import { assertSavableDevice, probePrinter } from './device';
 import { esc, receiptDocument, type ReceiptCopy, type ReceiptDoc } from './receiptDocument';
 import { COLUMNS, toEscpos, toPreviewLines } from './render';
+import { zReportDocument } from './zReportDocument';
 import { PrintFailure, sendToPrinter, type PrintErrorCode, type TransportOptions } from './transport';
 
 interface JobRow {
   id: number;
-  kind: 'receipt' | 'test';
+  kind: 'receipt' | 'test' | 'zreport';
   sale_id: string | null;
-  copy: 'beneficiary' | 'shop' | 'test';
+  copy: 'beneficiary' | 'shop' | 'test' | 'original' | 'reprint';
+  shift_id: number | null;
   status: 'queued' | 'done' | 'cancelled';
   attempts: number;
   last_error: PrintErrorCode | null;
@@ -27,6 +30,8 @@ export interface PrintDeps {
   settings: SettingsStore;
   /** Reads a recorded sale (SaleQueries.get): printing only ever reads sales. */
   sale: (saleId: string) => CompletedSale;
+  /** Reads a closed shift's Z-report (readZReport). */
+  zReport: (number: number) => ZReport | null;
   log: Logger;
   shopName: () => string;
   tillId: () => string;
@@ -112,6 +117,19 @@ export class PrintService {
     return copies.map((copy) => this.enqueue('receipt', saleId, copy));
   }
 
+  /** A Z-report on paper; any print after the first says "reprint". */
+  enqueueZReport(number: number): number {
+    const printed = this.d.db.prepare("SELECT 1 FROM print_jobs WHERE kind = 'zreport' AND shift_id = ?").get(number) !== undefined;
+    const now = new Date(this.d.now()).toISOString();
+    return Number(
+      this.d.db
+        .prepare(
+          "INSERT INTO print_jobs (kind, shift_id, copy, status, next_attempt_at, created_at) VALUES ('zreport', ?, ?, 'queued', ?, ?)",
+        )
+        .run(number, printed ? 'reprint' : 'original', now, now).lastInsertRowid,
+    );
+  }
+
   enqueue(kind: 'receipt' | 'test', saleId: string | null, copy: ReceiptCopy | 'test'): number {
     const now = new Date(this.d.now()).toISOString();
     return Number(
@@ -137,6 +155,19 @@ export class PrintService {
     const doc = this.document(saleId, copy);
     const qrSvg = await QRCode.toString(doc.qr, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return { width, ...toPreviewLines(doc, width), qr: doc.qr, qrSvg };
+  }
+
+  private zReportBytes(number: number, reprint: boolean, c: PrinterSettings): Buffer {
+    const z = this.d.zReport(number);
+    if (!z) throw new PrintFailure('printer_error', `no Z-report ${number}`);
+    const doc = zReportDocument(z, {
+      columns: COLUMNS[c.width],
+      shopName: this.d.shopName(),
+      tillId: this.d.tillId(),
+      timeZone: this.d.timeZone(),
+      reprint,
+    });
+    return toEscpos(doc, { width: c.width, qr: c.qr, drawer: false, confirm: c.confirm });
   }
 
   jobs(limit = 50): PrintJob[] {
@@ -209,18 +240,22 @@ export class PrintService {
           const bytes =
             job.kind === 'test'
               ? testPage(c, this.d.shopName())
-              : toEscpos(this.document(job.sale_id!, job.copy as ReceiptCopy), {
-                  width: c.width,
-                  qr: c.qr,
-                  drawer: c.drawer && job.copy === 'beneficiary',
-                  confirm: c.confirm,
-                });
+              : job.kind === 'zreport'
+                ? this.zReportBytes(job.shift_id!, job.copy === 'reprint', c)
+                : toEscpos(this.document(job.sale_id!, job.copy as ReceiptCopy), {
+                    width: c.width,
+                    qr: c.qr,
+                    drawer: c.drawer && job.copy === 'beneficiary',
+                    confirm: c.confirm,
+                  });
           await (this.d.send ?? sendToPrinter)(bytes, { uri: c.uri, timeoutMs: c.timeoutMs, confirm: c.confirm });
+          if (this.stopped) return; // printed, but the database is closing: it prints again at the next start
           this.d.db
             .prepare("UPDATE print_jobs SET status = 'done', attempts = attempts + 1, last_error = NULL, printed_at = ? WHERE id = ?")
             .run(new Date(this.d.now()).toISOString(), job.id);
           this.reachability = { uri: c.uri, problem: null };
         } catch (e) {
+          if (this.stopped) return; // the till is closing: the job stays queued for the next start
           const code: PrintErrorCode = e instanceof PrintFailure ? e.code : 'printer_error';
           const attempts = job.attempts + 1;
           this.d.log.warn(
@@ -267,6 +302,7 @@ function toJob(r: JobRow): PrintJob {
     id: r.id,
     kind: r.kind,
     saleId: r.sale_id,
+    shiftNumber: r.shift_id,
     copy: r.copy,
     status: r.status,
     attempts: r.attempts,

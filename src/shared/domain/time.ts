@@ -28,3 +28,12 @@ export function startOfShopDay(ms: number, timeZone: string): number {
   // Correct for a DST change between midnight and now (not in China, but in other zones).
   return midnightLocal - zoneOffsetMinutes(midnightLocal - zoneOffsetMinutes(ms, timeZone) * 60000, timeZone) * 60000;
 }
+
+/** The UTC instant at which a calendar day ('YYYY-MM-DD') begins in the shop's zone. */
+export function shopDayStart(day: string, timeZone: string): number {
+  const [y, m, d] = day.split('-').map(Number);
+  const utcMidnight = Date.UTC(y!, m! - 1, d!);
+  // The offset at that local midnight: look it up near the instant, then once more across a DST change.
+  const guess = utcMidnight - zoneOffsetMinutes(utcMidnight, timeZone) * 60000;
+  return utcMidnight - zoneOffsetMinutes(guess, timeZone) * 60000;
+}
