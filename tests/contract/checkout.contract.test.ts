@@ -4,6 +4,7 @@ import type { PosApi } from '../../src/shared/api/client';
 import { direct, overHttp, type Harness } from '../helpers/clients';
 import { code, value } from '../helpers/results';
 import { seedTill } from '../helpers/seed';
+import { holderCode } from '../../src/shared/voucher/token';
 
 describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
   let h: Harness;
@@ -224,5 +225,27 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
       }),
     );
     expect(q.vouchers.map((x) => x.code)).toEqual(['valid', 'duplicate_in_sale', 'wrong_prefix', 'empty', 'expired']);
+  });
+  it('a voucher is named by the holder code on its card: in the quote, the recorded sale, and after a void', async () => {
+    const v = seed.babyVoucher();
+    const card = holderCode(v.fields.holderTag);
+    const lines = [{ itemId: formula().id, quantity: 1 }];
+    expect(value(await api.quoteSale({ lines, vouchers: [v.token] })).vouchers[0]).toMatchObject({ code: 'valid', holderCode: card });
+    expect(value(await api.quoteSale({ lines, vouchers: ['hello'] })).vouchers[0]).toMatchObject({ holderCode: null });
+    const sale = value(await commit([v.token], lines));
+    expect(sale.vouchers[0]!.holderCode).toBe(card);
+    expect(value(await api.getSale({ saleId: sale.saleId })).vouchers[0]!.holderCode).toBe(card);
+    const voided = value(await api.voidSale({ saleId: sale.saleId }));
+    expect(voided.vouchers[0]!.holderCode).toBe(card);
+  });
+
+  it('voice announcements are on by default, and only the owner turns them off', async () => {
+    expect(value(await api.getPreferences({}))).toMatchObject({ voice: true });
+    expect(code(await api.setPreferences({ voice: false }))).toBe('forbidden');
+    expect(value(await api.setPreferences({ cameraId: 'cam-1' }))).toMatchObject({ cameraId: 'cam-1', voice: true });
+    h.useSession(seed.ownerSession);
+    expect(value(await api.setPreferences({ voice: false }))).toMatchObject({ voice: false });
+    h.useSession(seed.cashierSession());
+    expect(value(await api.getPreferences({}))).toMatchObject({ voice: false });
   });
 });

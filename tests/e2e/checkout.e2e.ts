@@ -117,8 +117,10 @@ test.describe('checkout', () => {
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('receipt')).toBeVisible();
       await expect(page.getByTestId('receipt-voucher-paid')).toHaveText('¥39.90');
-      // void it right away (own sale, within 10 minutes)
+      // void it right away (own sale, within 10 minutes): F4 asks first, Enter confirms
       await page.keyboard.press('F4');
+      await expect(page.getByTestId('void-confirm')).toBeVisible();
+      await page.keyboard.press('Enter');
       await expect(page.getByTestId('receipt-voided')).toBeVisible();
     } finally {
       await stopTillHost(host);

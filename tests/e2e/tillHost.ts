@@ -21,7 +21,9 @@ export async function startTillHost(
   extraArgs: string[] = ['--no-demo'],
 ): Promise<TillHost> {
   if (!fs.existsSync(hostCli)) throw new Error('out/host/cli.js is missing: run `npm run build` before the e2e tests.');
-  const child = spawn(process.execPath, [hostCli, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  // A free port unless the test asks for one (a restart on the same address keeps the browser's storage).
+  const port = extraArgs.includes('--port') ? [] : ['--port', '0'];
+  const child = spawn(process.execPath, [hostCli, ...port, '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -47,6 +47,13 @@ describe('the checkout keys', () => {
     expect(checkoutKeyAction('Escape', at({ hasBasket: false }))).toBe('nothingToCancel');
   });
 
+  it('Enter in the empty code field confirms: a code typed and entered leaves the till ready for Enter', () => {
+    expect(checkoutKeyAction('Enter', at({ inField: true, inEmptyCodeField: true }))).toBe('confirmSale');
+    expect(checkoutKeyAction('Enter', at({ inField: true, inEmptyCodeField: true, completed: true }))).toBe('startNewSale');
+    expect(checkoutKeyAction('Escape', at({ inField: true, inEmptyCodeField: true }))).toBe('startNewSale');
+    expect(checkoutKeyAction('Enter', at({ inField: true, inEmptyCodeField: true, dialogOpen: true }))).toBeNull();
+  });
+
   it('Esc in the code field is left to the field', () => {
     expect(checkoutKeyAction('Escape', at({ inField: true }))).toBeNull();
   });

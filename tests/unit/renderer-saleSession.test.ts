@@ -10,6 +10,7 @@ import type { ApiError } from '../../src/shared/api/errors';
 import type { Result } from '../../src/shared/api/result';
 import type { CompletedSale, Quote, QuoteVoucher } from '../../src/shared/api/schemas/checkout';
 import type { VoucherStatusCode } from '../../src/shared/voucher/verdict';
+import { memoryCartStore, webCartStore, type CartStore } from '../../src/renderer/src/checkout/cartStore';
 import { SaleSession } from '../../src/renderer/src/checkout/saleSession';
 
 type QuoteArgs = Parameters<PosApi['quoteSale']>[0];
@@ -69,19 +70,26 @@ function quoteOf(args: QuoteArgs, refused: Record<string, VoucherStatusCode> = {
   };
 }
 
-const failure = (code: ApiError['code']): Result<never> => ({ ok: false, error: { code, message: code } });
+const failure = (code: ApiError['code'], field?: string): Result<never> => ({
+  ok: false,
+  error: field === undefined ? { code, message: code } : { code, message: code, field },
+});
 
 /** A PosApi whose quoteSale and commitSale wait until the test answers them. */
-function counter() {
+function counter(options: { store?: CartStore; recorded?: CompletedSale | null } = {}) {
   const quotes: Array<{ args: QuoteArgs; answer: (r: Result<Quote>) => void }> = [];
   const commits: Array<{ args: CommitArgs; answer: (r: Result<CompletedSale>) => void }> = [];
   const api = {
     quoteSale: (args: QuoteArgs) => new Promise<Result<Quote>>((answer) => quotes.push({ args, answer })),
     commitSale: (args: CommitArgs) => new Promise<Result<CompletedSale>>((answer) => commits.push({ args, answer })),
+    getSale: ({ saleId }: { saleId: string }) =>
+      Promise.resolve<Result<CompletedSale>>(
+        options.recorded?.saleId === saleId ? { ok: true, value: options.recorded } : failure('sale_not_found'),
+      ),
   } as Partial<PosApi> as PosApi;
   const sounds = { ok: vi.fn(), error: vi.fn() };
   let n = 0;
-  const session = new SaleSession(api, sounds, () => `00000000-0000-4000-8000-00000000000${++n}`);
+  const session = new SaleSession(api, sounds, () => `00000000-0000-4000-8000-00000000000${++n}`, options.store ?? null);
   const quote = (i: number) => {
     const q = quotes[i];
     if (!q) throw new Error(`no quote request #${i}`);
@@ -98,7 +106,7 @@ function counter() {
 /** Lets the session's awaits after an answer run to the end. */
 const settled = () => new Promise((r) => setTimeout(r, 0));
 
-function completedSale(args: CommitArgs): CompletedSale {
+function completedSale(args: QuoteArgs): CompletedSale {
   const q = quoteOf(args);
   return {
     saleId: 'sale-1',
@@ -330,6 +338,7 @@ describe('the sale at the counter', () => {
       error: null,
       completed: null,
       busy: false,
+      saved: null,
     });
     c.session.addItem(NAPPIES);
     c.session.addVoucher(V2);
@@ -376,5 +385,156 @@ describe('the sale at the counter', () => {
     stop();
     await c.price(0);
     expect(seen).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('a scan no request can carry', () => {
+  it('a string too long to be a voucher gets a verdict of its own and is never sent', async () => {
+    const c = counter();
+    c.session.addItem(FORMULA);
+    await c.price(0);
+    c.session.addVoucher(`CT1:${'A'.repeat(5000)}`);
+    expect(c.quotes).toHaveLength(1);
+    expect(c.state().vouchers).toEqual([]);
+    expect(c.state().verdict).toMatchObject({ local: true, code: 'not_a_voucher' });
+    expect(c.sounds.error).toHaveBeenCalledTimes(1);
+    // A good voucher afterwards pays as usual.
+    c.session.addVoucher(V1);
+    expect(c.quote(1).args.vouchers).toEqual([V1]);
+    await c.price(1);
+    expect(c.state().quote?.totals.voucherPaidFen).toBe(FACE);
+    expect(c.state().verdict).toMatchObject({ input: V1, code: 'valid' });
+  });
+
+  it('if core refuses a request over one voucher string, that string is dropped and the rest priced again', async () => {
+    const c = counter();
+    c.session.addItem(FORMULA);
+    c.session.addVoucher(V1);
+    c.session.addVoucher(V2);
+    await c.price(0);
+    c.quote(1).answer(failure('validation', 'args.vouchers.0'));
+    c.quote(2).answer(failure('validation', 'args.vouchers.0'));
+    await settled();
+    expect(c.state().vouchers).toEqual([V2]);
+    expect(c.state().verdict).toMatchObject({ code: 'not_a_voucher' });
+    expect(c.sounds.error).toHaveBeenCalledTimes(1);
+    const retry = c.quotes.at(-1)!;
+    expect(retry.args.vouchers).toEqual([V2]);
+    await c.price(c.quotes.length - 1);
+    expect(c.state()).toMatchObject({ error: null, busy: false, vouchers: [V2] });
+    expect(c.state().quote?.committable).toBe(true);
+  });
+});
+
+describe('a sale that survives a restart', () => {
+  it('every change of the basket is saved, with its sale id, and a recorded sale leaves nothing behind', async () => {
+    const store = memoryCartStore();
+    const c = counter({ store });
+    c.session.addItem(FORMULA);
+    c.session.addVoucher(V1);
+    expect(store.saved).toMatchObject({
+      saleId: '00000000-0000-4000-8000-000000000001',
+      lines: [{ itemId: 1, quantity: 1 }],
+      vouchers: [V1],
+      plan: 'max_cover',
+    });
+    await c.price(0);
+    await c.price(1);
+    const done = c.session.commit();
+    c.commits[0]!.answer({ ok: true, value: completedSale(c.commits[0]!.args) });
+    await done;
+    expect(store.saved).toBeNull();
+  });
+
+  it('a refused voucher is not saved, and Esc (a new sale) forgets the basket', async () => {
+    const store = memoryCartStore();
+    const c = counter({ store });
+    c.session.addItem(FORMULA);
+    c.session.addVoucher(V1);
+    await c.price(1, { [V1]: 'expired' });
+    expect(store.saved?.vouchers).toEqual([]);
+    c.session.reset();
+    expect(store.saved).toBeNull();
+  });
+
+  it('after a restart the sale is offered first; scans wait; resuming prices it again under the same sale id', async () => {
+    const store = memoryCartStore();
+    const before = counter({ store });
+    before.session.addItem(FORMULA);
+    before.session.addItem(FORMULA);
+    before.session.addVoucher(V1);
+    const c = counter({ store }); // the power came back
+    expect(c.state().saved).toMatchObject({ lines: 1, vouchers: 1 });
+    c.session.addItem(NAPPIES);
+    expect(c.quotes).toHaveLength(0);
+    expect(c.sounds.error).toHaveBeenCalled();
+    expect(await c.session.resume()).toBeNull();
+    expect(c.state().saved).toBeNull();
+    expect(c.quote(0).args).toEqual({ lines: [{ itemId: 1, quantity: 2 }], vouchers: [V1], plan: 'max_cover' });
+    await c.price(0);
+    void c.session.commit();
+    expect(c.commits[0]!.args.clientSaleId).toBe('00000000-0000-4000-8000-000000000001');
+  });
+
+  it('resuming a sale that core had recorded just before the power went shows that sale, never sells it twice', async () => {
+    const store = memoryCartStore();
+    const before = counter({ store });
+    before.session.addItem(FORMULA);
+    before.session.addVoucher(V1);
+    const recorded = { ...completedSale(before.quote(1).args), saleId: '00000000-0000-4000-8000-000000000001' };
+    const c = counter({ store, recorded });
+    expect(await c.session.resume()).toMatchObject({ saleId: recorded.saleId });
+    expect(c.state().completed?.saleId).toBe(recorded.saleId);
+    expect(c.quotes).toHaveLength(0);
+    expect(store.saved).toBeNull();
+  });
+
+  it('dropping the saved sale forgets it for good', () => {
+    const store = memoryCartStore();
+    counter({ store }).session.addItem(FORMULA);
+    const c = counter({ store });
+    c.session.reset(); // Esc behind the question does not answer it
+    expect(c.state().saved).not.toBeNull();
+    c.session.discardSaved();
+    expect(c.state().saved).toBeNull();
+    expect(store.saved).toBeNull();
+    c.session.addItem(NAPPIES);
+    expect(c.quotes).toHaveLength(1);
+  });
+
+  it('a cart in storage that cannot be read counts as none', () => {
+    const map = new Map<string, string>([['caretill.cart', '{"saleId":"x","lines":"oops"}']]);
+    const storage = {
+      getItem: (k: string) => map.get(k) ?? null,
+      setItem: (k: string, v: string) => void map.set(k, v),
+      removeItem: (k: string) => void map.delete(k),
+    };
+    expect(webCartStore(storage).load()).toBeNull();
+    expect(map.size).toBe(0);
+    const store = webCartStore(storage);
+    store.save({
+      saleId: '00000000-0000-4000-8000-000000000009',
+      lines: [{ itemId: 3, quantity: 2 }],
+      vouchers: [],
+      plan: 'max_cover',
+      savedAt: 'now',
+    });
+    expect(webCartStore(storage).load()?.lines).toEqual([{ itemId: 3, quantity: 2 }]);
+  });
+
+  it('a voided sale on screen is shown as voided', async () => {
+    const c = counter();
+    c.session.addItem(FORMULA);
+    c.session.addVoucher(V1);
+    await c.price(0);
+    await c.price(1);
+    const done = c.session.commit();
+    const sale = completedSale(c.commits[0]!.args);
+    c.commits[0]!.answer({ ok: true, value: sale });
+    await done;
+    c.session.markVoided({ ...sale, voidedAt: '2025-01-01T00:05:00Z' });
+    expect(c.state().completed?.voidedAt).toBe('2025-01-01T00:05:00Z');
+    c.session.markVoided({ ...sale, saleId: 'another', voidedAt: 'x' });
+    expect(c.state().completed?.saleId).toBe('sale-1');
   });
 });

@@ -9,7 +9,7 @@ import {
   type SaleInput,
 } from '../../shared/api/schemas/checkout';
 import type { Campaign } from '../../shared/voucher/manifest';
-import { maskVoucherId, normalizeScan, type VoucherFields } from '../../shared/voucher/token';
+import { holderCode, maskVoucherId, normalizeScan, type VoucherFields } from '../../shared/voucher/token';
 import type { VoucherStatusCode } from '../../shared/voucher/verdict';
 import type { Session } from '../auth/users';
 import type { Catalog } from '../catalog/catalog';
@@ -102,9 +102,18 @@ export class Checkout {
       const saleId = input.clientSaleId;
       this.d.db
         .prepare(
-          'INSERT INTO sales (id, created_at, cashier_id, total_fen, voucher_paid_fen, other_tender_fen, forfeited_fen) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO sales (id, created_at, cashier_id, total_fen, voucher_paid_fen, other_tender_fen, forfeited_fen, tender_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(saleId, nowIso, cashier.id, chosen.basketFen, chosen.voucherPaidFen, chosen.otherTenderFen, chosen.forfeitedFen);
+        .run(
+          saleId,
+          nowIso,
+          cashier.id,
+          chosen.basketFen,
+          chosen.voucherPaidFen,
+          chosen.otherTenderFen,
+          chosen.forfeitedFen,
+          input.tenderType ?? 'cash',
+        );
       const insertLine = this.d.db.prepare(
         'INSERT INTO sale_lines (sale_id, line_no, item_id, name, category, unit, unit_price_fen, quantity, amount_fen, voucher_paid_fen, eligibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
@@ -225,6 +234,7 @@ export class Checkout {
         code: verdict.ok ? 'valid' : verdict.code,
         voucherId: fields?.voucherId ?? null,
         masked: fields ? maskVoucherId(fields.voucherId) : null,
+        holderCode: fields ? holderCode(fields.holderTag) : null,
         campaignId: fields?.campaignId ?? null,
         campaignName: campaign?.names ?? null,
         kind: fields?.kind ?? null,

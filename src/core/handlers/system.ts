@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PosError } from '../../shared/api/errors';
 import type { systemContract } from '../../shared/api/contract/system';
 import type { HandlersFor } from '../api/dispatch';
 import type { Users } from '../auth/users';
@@ -29,7 +30,7 @@ export const systemHandlers = (d: SystemDeps): HandlersFor<typeof systemContract
     shopName: d.settings.get('shop.name'),
     timeZone: d.settings.get('shop.timeZone'),
   });
-  const preferences = () => ({ cameraId: d.settings.get('pref.cameraId') });
+  const preferences = () => ({ cameraId: d.settings.get('pref.cameraId'), voice: d.settings.get('pref.voice') });
   const logFile = path.join(d.config.dataDir, LOG_DIR, LOG_FILE);
   return {
     getDiagnostics: () => ({
@@ -63,8 +64,12 @@ export const systemHandlers = (d: SystemDeps): HandlersFor<typeof systemContract
     },
     getLogTail: ({ lines }) => ({ file: logFile, lines: tailLog(d.config.dataDir, lines) }),
     getPreferences: () => preferences(),
-    setPreferences: (prefs) => {
+    setPreferences: (prefs, ctx) => {
+      // The camera is the cashier's choice; the voice is the shop's, so the owner's.
+      if (prefs.voice !== undefined && d.users.require(ctx.sessionToken).role !== 'owner')
+        throw new PosError('forbidden', 'only the owner turns voice announcements on or off');
       if (prefs.cameraId !== undefined) d.settings.set('pref.cameraId', prefs.cameraId);
+      if (prefs.voice !== undefined) d.settings.set('pref.voice', prefs.voice);
       return preferences();
     },
   };

@@ -94,7 +94,9 @@ export class SaleFlow {
   }
 
   /**
-   * Asks the program to reserve what each voucher pays in this sale. Null when the till is not
+   * Asks the program to reserve what each voucher pays in this sale, each with its token as proof
+   * of possession; the hold lasts minutes and is captured by the record's upload right after the
+   * commit, or given back if the commit fails or the sale is voided. Null when the till is not
    * enrolled or the program cannot be reached: the sale then goes offline, within offline limits.
    * A decline (used elsewhere, over balance, …) stops the sale with the program's reason.
    */
@@ -105,7 +107,8 @@ export class SaleFlow {
     try {
       for (const v of quote.vouchers) {
         if (!v.selected || !v.voucherId || v.campaignId === null || v.usedFen <= 0) continue;
-        const r = await this.d.sync.authorize(`${input.clientSaleId}:${v.voucherId}`, v.voucherId, v.campaignId, v.usedFen);
+        // The token as scanned (normalised by the quote) proves the voucher is here, not just its id.
+        const r = await this.d.sync.authorize(`${input.clientSaleId}:${v.voucherId}`, v.voucherId, v.campaignId, v.usedFen, v.input);
         if (r.status === 'declined') {
           this.releaseAll(ids, 'another voucher was declined');
           throw new PosError('voucher_declined', `program declined ${v.masked}: ${r.reason}`, {

@@ -1,7 +1,7 @@
 import { PosError } from '../../shared/api/errors';
 import type { CompletedSale, QuoteLine, SaleSummary } from '../../shared/api/schemas/checkout';
 import type { Category } from '../../shared/domain/categories';
-import { maskVoucherId } from '../../shared/voucher/token';
+import { holderCode, maskVoucherId } from '../../shared/voucher/token';
 import type { JournalRecord } from '../../trust/chain';
 import type { Session } from '../auth/users';
 import { VoucherStates } from '../checkout/voucherState';
@@ -93,6 +93,7 @@ export class SaleQueries {
         return {
           voucherId: r.voucherId,
           masked: maskVoucherId(r.voucherId),
+          holderCode: state?.holder_tag ? holderCode(state.holder_tag) : null,
           campaignId: r.campaignId,
           campaignName: campaign ? campaign.names : { zh: `活动 ${r.campaignId}`, en: `Campaign ${r.campaignId}` },
           kind: r.kind,

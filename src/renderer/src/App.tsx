@@ -8,7 +8,9 @@ import { setSessionToken } from './api/session';
 import { onSessionExpired } from './api/sessionWatch';
 import { ReauthDialog } from './components/ReauthDialog';
 import { CheckoutScreen } from './checkout/CheckoutScreen';
+import { SaleProvider } from './checkout/SaleProvider';
 import { StatusBar } from './components/StatusBar';
+import { LeaveTillMode } from './desktop/LeaveTillMode';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
@@ -85,7 +87,10 @@ export function App() {
 
   return (
     <I18nProvider locale={locale} {...(timeZone ? { timeZone } : {})}>
-      <Shell phase={phase} shopName={shopName} onLocale={changeLocale} onLogin={signedIn} onLogout={() => void signOut()} />
+      {/* The sale lives above the tabs: another screen, a sign-in again or a reload never loses the basket. */}
+      <SaleProvider shopName={shopName}>
+        <Shell phase={phase} shopName={shopName} onLocale={changeLocale} onLogin={signedIn} onLogout={() => void signOut()} />
+      </SaleProvider>
       {expired && phase.kind === 'till' && (
         <ReauthDialog
           user={phase.user}
@@ -188,6 +193,7 @@ function Shell({
             </button>
           ))}
         </nav>
+        {user && <LeaveTillMode />}
         {user && (
           <button type="button" className="nav-item" onClick={onLogout} data-testid="logout">
             {t('nav.logout', { name: user.name })}

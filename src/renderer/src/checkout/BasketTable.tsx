@@ -31,21 +31,11 @@ export function BasketTable({ quote, onQuantity }: { quote: Quote | null; onQuan
               </div>
             </td>
             <td className="qty">
-              <button
-                type="button"
-                className="small-btn"
-                onClick={() => onQuantity(l.itemId, l.quantity - 1)}
-                aria-label={t('basket.less')}
-              >
+              <button type="button" className="qty-btn" onClick={() => onQuantity(l.itemId, l.quantity - 1)} aria-label={t('basket.less')}>
                 −
               </button>
               <span data-testid="line-qty">{l.quantity}</span>
-              <button
-                type="button"
-                className="small-btn"
-                onClick={() => onQuantity(l.itemId, l.quantity + 1)}
-                aria-label={t('basket.more')}
-              >
+              <button type="button" className="qty-btn" onClick={() => onQuantity(l.itemId, l.quantity + 1)} aria-label={t('basket.more')}>
                 +
               </button>
             </td>

@@ -8,17 +8,20 @@ import { useI18n } from '../i18n/I18nProvider';
 export function ForfeitDialog({ forfeitedFen, onConfirm, onBack }: { forfeitedFen: number; onConfirm: () => void; onBack: () => void }) {
   const { t, money } = useI18n();
   return (
-    <Modal title={t('forfeit.title')} onConfirm={onConfirm} onCancel={onBack} testId="forfeit-confirm">
-      <p className="big warn-text">{t('forfeit.text', { amount: money(forfeitedFen) })}</p>
-      <p>{t('forfeit.explain')}</p>
-      <div className="actions">
+    <Modal
+      title={t('forfeit.title')}
+      onConfirm={onConfirm}
+      onCancel={onBack}
+      cancelLabel={t('common.back')}
+      testId="forfeit-confirm"
+      actions={
         <button type="button" className="primary" onClick={onConfirm} data-testid="forfeit-ok">
           {t('forfeit.ok')}
         </button>
-        <button type="button" onClick={onBack}>
-          {t('common.back')}
-        </button>
-      </div>
+      }
+    >
+      <p className="big warn-text">{t('forfeit.text', { amount: money(forfeitedFen) })}</p>
+      <p>{t('forfeit.explain')}</p>
     </Modal>
   );
 }

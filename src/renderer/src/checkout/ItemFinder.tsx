@@ -110,9 +110,6 @@ export function ItemFinder({
         </form>
       )}
       {error && <p className="error-box">{typeof error === 'string' ? error : err(error)}</p>}
-      <button type="button" onClick={onClose}>
-        {t('common.cancel')}
-      </button>
     </Modal>
   );
 }

@@ -1,5 +1,6 @@
 import type { CompletedSale } from '../../../shared/api/schemas/checkout';
 import { useI18n } from '../i18n/I18nProvider';
+import { VoucherCode } from './VoucherCode';
 
 /** The completed sale as the beneficiary's receipt will read: what the vouchers paid, what they pay, what is left. */
 export function ReceiptSummary({ sale, shopName }: { sale: CompletedSale; shopName: string | null }) {
@@ -32,7 +33,8 @@ export function ReceiptSummary({ sale, shopName }: { sale: CompletedSale; shopNa
       <ul className="receipt-vouchers">
         {sale.vouchers.map((v) => (
           <li key={v.voucherId} data-testid="receipt-voucher">
-            {locale === 'en' ? v.campaignName.en : v.campaignName.zh} {v.masked}: {t('voucher.uses', { amount: money(v.usedFen) })}
+            {locale === 'en' ? v.campaignName.en : v.campaignName.zh} <VoucherCode voucher={v} />:{' '}
+            {t('voucher.uses', { amount: money(v.usedFen) })}
             {v.forfeitedFen > 0 && ` · ${t('receipt.forfeited', { amount: money(v.forfeitedFen) })}`}
             {v.balanceAfterFen !== null && ` · ${t('voucher.left', { amount: money(v.balanceAfterFen) })}`}
           </li>

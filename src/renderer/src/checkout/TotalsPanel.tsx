@@ -1,5 +1,6 @@
 import type { Quote } from '../../../shared/api/schemas/checkout';
 import { useI18n } from '../i18n/I18nProvider';
+import { VoucherCode } from './VoucherCode';
 
 /** Voucher pays, customer pays, forfeited, balance left; the alternative plan when there is one. */
 export function TotalsPanel({
@@ -20,13 +21,18 @@ export function TotalsPanel({
           {quote.vouchers.map((v) => (
             <li key={v.input} className={v.selected ? 'used' : 'unused'}>
               <span>
-                {v.campaignName ? (locale === 'en' ? v.campaignName.en : v.campaignName.zh) : ''} {v.masked}
+                {v.campaignName ? (locale === 'en' ? v.campaignName.en : v.campaignName.zh) : ''} <VoucherCode voucher={v} />
               </span>
               <span className="num">
                 {v.selected ? t('voucher.uses', { amount: money(v.usedFen) }) : t('voucher.notUsed')}
                 {v.kind === 'balance' && v.balanceAfterFen !== null && ` · ${t('voucher.left', { amount: money(v.balanceAfterFen) })}`}
               </span>
-              <button type="button" className="small-btn" onClick={() => onRemoveVoucher(v.input)} aria-label={t('voucher.remove')}>
+              <button
+                type="button"
+                className="small-btn icon-btn"
+                onClick={() => onRemoveVoucher(v.input)}
+                aria-label={t('voucher.remove')}
+              >
                 ✕
               </button>
             </li>

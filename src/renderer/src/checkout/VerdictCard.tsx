@@ -1,8 +1,9 @@
-import type { QuoteVoucher } from '../../../shared/api/schemas/checkout';
 import { useI18n } from '../i18n/I18nProvider';
+import { isLocalVerdict, type Verdict } from './saleSession';
+import { VoucherCode } from './VoucherCode';
 
-/** The big, unmistakable answer for the last voucher scanned: colour, icon, words. */
-export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
+/** The big, unmistakable answer for the last voucher scanned: colour, icon, words, and the card's holder code. */
+export function VerdictCard({ verdict }: { verdict: Verdict | null }) {
   const { t, money, date, locale } = useI18n();
   if (!verdict)
     return (
@@ -10,6 +11,20 @@ export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
         {t('verdict.idle')}
       </div>
     );
+  if (isLocalVerdict(verdict)) {
+    return (
+      <div className="verdict bad" role="alert" data-testid="verdict" data-code={verdict.code}>
+        <span className="verdict-icon" aria-hidden="true">
+          ✕
+        </span>
+        <div>
+          <div className="verdict-title">{t('verdict.refused')}</div>
+          <div className="verdict-text">{t('verdict.not_a_voucher')}</div>
+          <div className="verdict-meta scanned-text">{verdict.shown}</div>
+        </div>
+      </div>
+    );
+  }
   const name = verdict.campaignName ? (locale === 'en' ? verdict.campaignName.en : verdict.campaignName.zh) : '';
   if (verdict.code !== 'valid') {
     return (
@@ -27,7 +42,7 @@ export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
           </div>
           {verdict.masked && (
             <div className="verdict-meta">
-              {name} · {verdict.masked}
+              {name} · <VoucherCode voucher={verdict} />
             </div>
           )}
         </div>
@@ -41,7 +56,9 @@ export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
         {idle ? '!' : '✓'}
       </span>
       <div>
-        <div className="verdict-title">{t('verdict.valid')}</div>
+        <div className="verdict-title">
+          {t('verdict.valid')} <VoucherCode voucher={verdict} />
+        </div>
         <div className="verdict-text">
           {name} ·{' '}
           {verdict.kind === 'fixed'
@@ -49,9 +66,7 @@ export function VerdictCard({ verdict }: { verdict: QuoteVoucher | null }) {
             : t('voucher.balance', { amount: money(verdict.balanceBeforeFen ?? 0) })}
         </div>
         {idle && <div className="verdict-meta">{t('verdict.nothingEligible')}</div>}
-        <div className="verdict-meta">
-          {verdict.masked} · {t('voucher.validUntil', { date: verdict.validUntil ? date(verdict.validUntil) : '' })}
-        </div>
+        <div className="verdict-meta">{t('voucher.validUntil', { date: verdict.validUntil ? date(verdict.validUntil) : '' })}</div>
       </div>
     </div>
   );

@@ -21,6 +21,12 @@ export interface CheckoutKeyContext {
   dialogOpen: boolean;
   /** The key was typed into an input or select, where Enter and Esc mean something else. */
   inField: boolean;
+  /**
+   * ...and that field is the empty code field: there is nothing to submit, so Enter and Esc are the
+   * counter's again. A cashier who typed or pasted a code and pressed Enter is still in this field,
+   * and the next Enter must confirm the sale.
+   */
+  inEmptyCodeField?: boolean;
   /** The receipt of a finished sale is on screen. */
   completed: boolean;
   hasError: boolean;
@@ -29,7 +35,8 @@ export interface CheckoutKeyContext {
 }
 
 /** What a key does at the counter, or null when the key is not the checkout's (let it through). */
-export function checkoutKeyAction(key: string, c: CheckoutKeyContext): CheckoutKeyAction | null {
+export function checkoutKeyAction(key: string, context: CheckoutKeyContext): CheckoutKeyAction | null {
+  const c = context.inEmptyCodeField ? { ...context, inField: false } : context;
   if (c.dialogOpen) return null;
   switch (key) {
     case 'F2':

@@ -1,18 +1,30 @@
-import { useState, useSyncExternalStore } from 'react';
-import type { PosApi } from '../../../shared/api/client';
-import { SaleSession, type SaleSounds, type SaleState } from './saleSession';
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { SaleSession, SaleState } from './saleSession';
 
 export type { SaleLine, SaleSounds, SaleState } from './saleSession';
 
+/** What SaleProvider shares with the screens: the one sale session, and the switch for voice announcements. */
+export interface SaleContextValue {
+  session: SaleSession;
+  /** The owner's voice setting as last read (CheckoutScreen reads it, the owner's panel writes it). */
+  setVoiceEnabled: (enabled: boolean) => void;
+}
+
+export const SaleContext = createContext<SaleContextValue | null>(null);
+
 /**
- * One SaleSession per mounted checkout, read through useSyncExternalStore. The session owns no
- * timers, listeners or connections, so there is nothing to tear down: StrictMode's extra
- * mount-unmount-mount in development keeps the same session and simply subscribes again (a
- * dispose() in an effect cleanup would kill the session the remount goes on using).
- * `api` and `sounds` are taken at mount; both are app-wide constants.
+ * The app's one SaleSession (made by SaleProvider, above the tabs), read through
+ * useSyncExternalStore. The session owns no timers or connections; StrictMode's extra
+ * mount-unmount-mount simply subscribes again.
  */
-export function useSale(api: PosApi, sounds: SaleSounds): { sale: SaleState; session: SaleSession } {
-  const [session] = useState(() => new SaleSession(api, sounds));
-  const sale = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  return { sale, session };
+export function useSale(): { sale: SaleState; session: SaleSession; setVoiceEnabled: (enabled: boolean) => void } {
+  const value = useContext(SaleContext);
+  if (!value) throw new Error('useSale outside SaleProvider');
+  const sale = useSyncExternalStore(value.session.subscribe, value.session.getSnapshot);
+  return { sale, session: value.session, setVoiceEnabled: value.setVoiceEnabled };
+}
+
+/** The voice switch alone, for the owner's settings panel (no subscription to the sale). */
+export function useVoiceSwitch(): ((enabled: boolean) => void) | null {
+  return useContext(SaleContext)?.setVoiceEnabled ?? null;
 }

@@ -22,7 +22,7 @@ export function ReauthDialog({ user, onDone, onSwitchUser }: { user: User; onDon
     onDone();
   };
   return (
-    <Modal title={t('reauth.title')} onCancel={onSwitchUser} testId="reauth">
+    <Modal title={t('reauth.title')} onCancel={onSwitchUser} cancelLabel={t('reauth.switchUser')} testId="reauth">
       <p>{t('error.session_expired')}</p>
       <p>{t('login.pinFor', { name: user.name })}</p>
       <PinPad onSubmit={(pin) => void submit(pin)} />
@@ -31,11 +31,6 @@ export function ReauthDialog({ user, onDone, onSwitchUser }: { user: User; onDon
           {err(error)}
         </p>
       )}
-      <div className="row-actions">
-        <button type="button" onClick={onSwitchUser} data-testid="reauth-switch">
-          {t('reauth.switchUser')}
-        </button>
-      </div>
     </Modal>
   );
 }

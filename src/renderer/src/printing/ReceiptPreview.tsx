@@ -46,6 +46,7 @@ export function ReceiptPreview({ saleId }: { saleId: string }) {
       {preview.state === 'ok' && (
         <div
           className="paper"
+          lang="zh-CN"
           style={{ width: `${preview.value.width === 58 ? 32 : 48}ch` }}
           data-testid="receipt-preview"
           aria-label={t('print.preview')}

@@ -40,7 +40,5 @@ export function attachWedge(target: Window, options: WedgeOptions): () => void {
   return () => target.removeEventListener('keydown', onKeyDown, { capture: true });
 }
 
-/** Voucher tokens start with CT and a version; anything else the scanners read is a product barcode. */
-export function looksLikeVoucher(code: string): boolean {
-  return /^\s*CT\d{1,3}:/i.test(code);
-}
+/** Kept here for older imports; what a scan is, is decided in classifyScan.ts. */
+export { looksLikeVoucher } from './classifyScan';

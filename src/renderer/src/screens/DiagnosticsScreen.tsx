@@ -37,7 +37,12 @@ export function DiagnosticsScreen() {
   ];
   return (
     <section className="panel" aria-labelledby="diag-title">
-      <h1 id="diag-title">{t('diag.title')}</h1>
+      <div className="panel-head">
+        <h1 id="diag-title">{t('diag.title')}</h1>
+        <button type="button" onClick={diag.reload} data-testid="diag-refresh">
+          {t('diag.refresh')}
+        </button>
+      </div>
       <p className="muted">{t('diag.intro')}</p>
       <table className="kv" data-testid="diagnostics">
         <tbody>
@@ -49,9 +54,6 @@ export function DiagnosticsScreen() {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={diag.reload}>
-        {t('diag.refresh')}
-      </button>
       <LogPanel file={d.logFile} />
     </section>
   );

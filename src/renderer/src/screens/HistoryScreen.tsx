@@ -1,23 +1,36 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ApiError } from '../../../shared/api/errors';
 import type { CompletedSale } from '../../../shared/api/schemas/checkout';
 import { useApi } from '../api/ApiContext';
 import { useCall } from '../api/useCall';
 import { ReceiptSummary } from '../checkout/ReceiptSummary';
-import { ReceiptPreview } from '../printing/ReceiptPreview';
-import { OwnerPinDialog } from '../components/OwnerPinDialog';
+import { useVoidFlow } from '../checkout/useVoidFlow';
+import { VoidDialogs } from '../checkout/VoidFlow';
+import { Modal } from '../components/Modal';
 import { useI18n } from '../i18n/I18nProvider';
-import { beepError, beepOk } from '../sound/beep';
+import { ReceiptPreview } from '../printing/ReceiptPreview';
 
-/** Today's sales with their totals; open one, void one (the owner's PIN when the rules need it). */
+/**
+ * Today's sales with their totals; open one (its summary beside the receipt as printed, in a
+ * dialog wide enough for both), void one: a confirmation showing what will be reversed first, then
+ * the owner's PIN when the rules need it.
+ */
 export function HistoryScreen({ shopName }: { shopName: string | null }) {
   const api = useApi();
   const { t, money, time, err } = useI18n();
   const sales = useCall(() => api.listSalesToday({}));
   const [open, setOpen] = useState<CompletedSale | null>(null);
-  const [ask, setAsk] = useState<{ saleId: string; error: ApiError | null } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [closing, setClosing] = useState<string | null>(null);
+  const reload = sales.reload;
+  const onVoided = useCallback(
+    (sale: CompletedSale) => {
+      setOpen((o) => (o ? sale : o));
+      reload();
+    },
+    [reload],
+  );
+  const voids = useVoidFlow(api, setError, onVoided);
 
   // Day close: push everything to the program now and say what, if anything, is still waiting.
   const closeDay = async () => {
@@ -31,27 +44,19 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
     setClosing(r.value.pending === 0 ? t('history.closed') : t('history.closedPending', { count: r.value.pending }));
   };
 
-  const show = async (saleId: string) => {
+  const fetchSale = async (saleId: string): Promise<CompletedSale | null> => {
     const r = await api.getSale({ saleId });
-    if (r.ok) setOpen(r.value);
-    else setError(r.error);
+    if (r.ok) return r.value;
+    setError(r.error);
+    return null;
   };
-  const doVoid = async (saleId: string, ownerPin?: string) => {
-    const r = await api.voidSale(ownerPin === undefined ? { saleId } : { saleId, ownerPin });
-    if (r.ok) {
-      beepOk();
-      setAsk(null);
-      setOpen(r.value);
-      sales.reload();
-      return;
-    }
-    beepError();
-    if (r.error.code === 'void_needs_owner' || (ownerPin !== undefined && (r.error.code === 'pin_wrong' || r.error.code === 'locked_out')))
-      setAsk({ saleId, error: ownerPin === undefined ? null : r.error });
-    else {
-      setAsk(null);
-      setError(r.error);
-    }
+  const show = async (saleId: string) => {
+    const sale = await fetchSale(saleId);
+    if (sale) setOpen(sale);
+  };
+  const askVoid = async (saleId: string) => {
+    const sale = await fetchSale(saleId);
+    if (sale) voids.ask(sale);
   };
 
   if (sales.state === 'loading') return <p className="muted">{t('common.loading')}</p>;
@@ -60,7 +65,12 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
   const sum = (k: 'voucherPaidFen' | 'otherTenderFen' | 'forfeitedFen') => live.reduce((a, s) => a + s.totals[k], 0);
   return (
     <section className="panel wide" aria-labelledby="history-title">
-      <h1 id="history-title">{t('history.title')}</h1>
+      <div className="panel-head">
+        <h1 id="history-title">{t('history.title')}</h1>
+        <button type="button" className="primary" onClick={() => void closeDay()} data-testid="close-day">
+          {t('history.closeDay')}
+        </button>
+      </div>
       <p data-testid="history-summary">
         {t('history.summary', {
           count: live.length,
@@ -69,12 +79,7 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
           forfeited: money(sum('forfeitedFen')),
         })}
       </p>
-      <div className="actions">
-        <button type="button" onClick={() => void closeDay()} data-testid="close-day">
-          {t('history.closeDay')}
-        </button>
-        {closing && <span data-testid="close-day-result">{closing}</span>}
-      </div>
+      {closing && <p data-testid="close-day-result">{closing}</p>}
       {error && <p className="error-box">{err(error)}</p>}
       {sales.value.length === 0 ? (
         <p className="muted">{t('history.none')}</p>
@@ -101,11 +106,11 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
                 <td className="num">{money(s.totals.otherTenderFen)}</td>
                 <td>{s.voidedAt ? t('history.voided') : t('history.done')}</td>
                 <td className="row-actions">
-                  <button type="button" className="small-btn" onClick={() => void show(s.saleId)}>
+                  <button type="button" className="small-btn" onClick={() => void show(s.saleId)} data-testid="history-view">
                     {t('history.view')}
                   </button>
                   {!s.voidedAt && (
-                    <button type="button" className="small-btn danger" onClick={() => void doVoid(s.saleId)} data-testid="history-void">
+                    <button type="button" className="small-btn danger" onClick={() => void askVoid(s.saleId)} data-testid="history-void">
                       {s.voidableBySelf ? t('history.void') : t('history.voidOwner')}
                     </button>
                   )}
@@ -115,25 +120,28 @@ export function HistoryScreen({ shopName }: { shopName: string | null }) {
           </tbody>
         </table>
       )}
-      {open && (
-        <div className="history-receipt">
-          <div className="done-grid">
+      {open && !voids.request && (
+        <Modal
+          title={t('history.detail', { no: open.saleId.slice(0, 8).toUpperCase() })}
+          onCancel={() => setOpen(null)}
+          cancelLabel={t('common.close')}
+          wide
+          testId="sale-detail"
+          actions={
+            !open.voidedAt && (
+              <button type="button" className="danger" onClick={() => voids.ask(open)} data-testid="detail-void">
+                {t('history.void')}
+              </button>
+            )
+          }
+        >
+          <div className="done-grid detail-grid">
             <ReceiptSummary sale={open} shopName={shopName} />
             <ReceiptPreview key={`${open.saleId}-${open.voidedAt ?? ''}`} saleId={open.saleId} />
           </div>
-          <button type="button" onClick={() => setOpen(null)}>
-            {t('common.close')}
-          </button>
-        </div>
+        </Modal>
       )}
-      {ask && (
-        <OwnerPinDialog
-          reason={t('owner.voidReason')}
-          error={ask.error}
-          onPin={(pin) => void doVoid(ask.saleId, pin)}
-          onCancel={() => setAsk(null)}
-        />
-      )}
+      <VoidDialogs flow={voids} />
     </section>
   );
 }

@@ -3,7 +3,9 @@ import type { ApiError } from '../../../shared/api/errors';
 import { useApi } from '../api/ApiContext';
 import { useCall } from '../api/useCall';
 import { useI18n } from '../i18n/I18nProvider';
+import { DesktopSettingsPanel } from '../desktop/DesktopSettingsPanel';
 import { PrinterSettingsPanel } from '../printing/PrinterSettingsPanel';
+import { VoicePanel } from './VoicePanel';
 
 /** The owner's corner: cashier accounts and a check of the journal's integrity. */
 export function ManageScreen() {
@@ -75,8 +77,12 @@ export function ManageScreen() {
         </button>
       </form>
       {error && <p className="error-box">{err(error)}</p>}
+      <h2>{t('voice.title')}</h2>
+      <VoicePanel />
       <h2>{t('printer.title')}</h2>
       <PrinterSettingsPanel />
+      <h2>{t('desktop.title')}</h2>
+      <DesktopSettingsPanel />
       <h2>{t('manage.journal')}</h2>
       <button type="button" onClick={() => void verify()} data-testid="verify-journal">
         {t('manage.verify')}

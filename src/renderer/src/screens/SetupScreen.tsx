@@ -27,7 +27,7 @@ export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (r: Login
     <section className="panel setup" aria-labelledby="setup-title">
       <h1 id="setup-title">{t('setup.title')}</h1>
       <p className="muted">{t('setup.intro')}</p>
-      <form onSubmit={(e) => void submit(e)} className="form">
+      <form onSubmit={(e) => void submit(e)} className="form setup-form">
         <label>
           {t('setup.shopName')}
           <input
@@ -67,16 +67,16 @@ export function SetupScreen({ demo, onDone }: { demo: boolean; onDone: (r: Login
             data-testid="setup-pin2"
           />
         </label>
-        <label className="check">
+        <label className="check full-row">
           <input type="checkbox" checked={loadDemo} onChange={(e) => setLoadDemo(e.target.checked)} data-testid="setup-demo" />
           {t('setup.loadDemo')}
         </label>
         {error && (
-          <p className="error-box" role="alert">
+          <p className="error-box full-row" role="alert" data-testid="setup-error">
             {typeof error === 'string' ? error : err(error)}
           </p>
         )}
-        <button type="submit" className="primary big" data-testid="setup-submit">
+        <button type="submit" className="primary big full-row" data-testid="setup-submit">
           {t('setup.submit')}
         </button>
       </form>

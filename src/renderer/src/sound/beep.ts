@@ -32,3 +32,10 @@ export function beepError(): void {
   tone(220, 180, 0);
   tone(180, 220, 0.22);
 }
+
+/** A redemption went through: two rising tones, distinct from a scan's beep, heard across the counter. */
+export function chimeSuccess(): void {
+  if (!ready()) return;
+  tone(988, 120, 0, 0.12);
+  tone(1319, 220, 0.13, 0.12);
+}

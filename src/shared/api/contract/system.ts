@@ -42,6 +42,8 @@ export const settingsSchema = z.object({
 export const preferencesSchema = z.object({
   /** The camera the cashier chose for voucher scanning, remembered per till. */
   cameraId: z.string().max(512).nullable(),
+  /** Voice announcements (语音播报) of redemptions and refusals; only the owner may change it. */
+  voice: z.boolean(),
 });
 
 export const logTailSchema = z.object({

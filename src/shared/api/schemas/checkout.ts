@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenderTypeSchema } from './backoffice';
 import { CATEGORIES } from '../../domain/categories';
 import { VOUCHER_STATUS_CODES } from '../../voucher/verdict';
 
@@ -8,6 +9,8 @@ const localized = z.object({ zh: z.string(), en: z.string() });
 export const MAX_LINES = 200;
 export const MAX_QUANTITY = 999;
 export const MAX_VOUCHERS_PER_SALE = 12;
+/** The longest scanned string core will judge as a voucher; a token is 160 characters. */
+export const MAX_VOUCHER_CHARS = 4096;
 
 export const saleLineInputSchema = z.object({
   itemId: z.number().int().positive(),
@@ -19,7 +22,7 @@ export const planSchema = z.enum(['max_cover', 'least_forfeit']);
 /** A basket as the renderer holds it: item ids, quantities and scanned voucher strings. Prices come from core. */
 export const saleInputSchema = z.object({
   lines: z.array(saleLineInputSchema).max(MAX_LINES),
-  vouchers: z.array(z.string().max(4096)).max(MAX_VOUCHERS_PER_SALE),
+  vouchers: z.array(z.string().max(MAX_VOUCHER_CHARS)).max(MAX_VOUCHERS_PER_SALE),
   plan: planSchema.default('max_cover'),
 });
 
@@ -46,6 +49,8 @@ export const quoteVoucherSchema = z.object({
   code: z.enum(VOUCHER_STATUS_CODES),
   voucherId: z.string().nullable(),
   masked: z.string().nullable(),
+  /** The holder code printed on the voucher card ("7K2Q-9XMB"): what a person compares. Null when unreadable. */
+  holderCode: z.string().nullable().optional(),
   campaignId: z.number().int().nullable(),
   campaignName: localized.nullable(),
   kind: z.enum(['fixed', 'balance']).nullable(),
@@ -83,6 +88,8 @@ export const commitInputSchema = saleInputSchema.extend({
   clientSaleId: z.uuid(),
   /** The totals the cashier confirmed; if core computes anything else, nothing is committed. */
   expect: totalsSchema.pick({ voucherPaidFen: true, otherTenderFen: true, forfeitedFen: true }),
+  /** How the family paid the rest (recorded for the day close, not processed). */
+  tenderType: tenderTypeSchema.optional(),
 });
 
 export const completedSaleSchema = z.object({
@@ -94,6 +101,8 @@ export const completedSaleSchema = z.object({
     z.object({
       voucherId: z.string(),
       masked: z.string(),
+      /** The card's holder code; null for sales recorded before the till kept it. */
+      holderCode: z.string().nullable().optional(),
       campaignId: z.number().int(),
       campaignName: localized,
       kind: z.enum(['fixed', 'balance']),
