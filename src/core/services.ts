@@ -2,11 +2,20 @@ import path from 'node:path';
 import { createDispatcher, type CallContext, type Dispatcher, type Handlers } from './api/dispatch';
 import { Users } from './auth/users';
 import { Catalog } from './catalog/catalog';
+import { catalogRoom } from './catalog/catalogRoom';
 import { Checkout } from './checkout/checkout';
 import { DATABASE_FILE, type CoreConfig } from './config';
 import { openDatabase, type Db } from './db/open';
+import { Backups } from './backoffice/backup';
+import { Reports } from './backoffice/reports';
+import { applyPendingRestore } from './backoffice/restore';
+import { Retention } from './backoffice/retention';
+import { ShiftBook } from './backoffice/shifts';
+import { readZReport } from './backoffice/zReport';
 import { authHandlers } from './handlers/auth';
+import { backofficeHandlers } from './handlers/backoffice';
 import { catalogHandlers } from './handlers/catalog';
+import { desktopHandlers, type DesktopShell } from './handlers/desktop';
 import { printingHandlers } from './handlers/printing';
 import { programHandlers } from './handlers/program';
 import { salesHandlers } from './handlers/sales';
@@ -37,6 +46,10 @@ export interface Services {
   readonly saleFlow: SaleFlow;
   readonly printing: PrintService;
   readonly sync: SyncService;
+  readonly shifts: ShiftBook;
+  readonly reports: Reports;
+  readonly backups: Backups;
+  readonly retention: Retention;
   readonly handlers: Handlers;
   readonly dispatch: Dispatcher;
   close(): void;
@@ -55,6 +68,12 @@ export interface ServiceOptions {
   syncTimeoutMs?: number;
   /** Also log to stderr (the hosts in development). The log file in the data folder is always written. */
   logToStderr?: boolean;
+  /** Restore this backup file before opening the database (`--restore FILE`, a new PC). */
+  restoreFrom?: string;
+  /** Daily backup and retention timers (tests turn them off). */
+  backgroundJobs?: boolean;
+  /** The desktop app's window and login item (Electron); absent elsewhere. */
+  desktopShell?: DesktopShell;
 }
 
 /**
@@ -68,6 +87,8 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   makePrivateDir(config.dataDir);
   const log = createLog({ dataDir: config.dataDir, stderr: options.logToStderr ?? false });
   const databasePath = path.join(config.dataDir, DATABASE_FILE);
+  // A restore asked for last time (or `--restore FILE`) happens before the database opens.
+  const restored = applyPendingRestore(config.dataDir, databasePath, options.restoreFrom);
   const db = openDatabase(databasePath);
   makePrivateFiles(config.dataDir, [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]);
   const deviceId = ensureDeviceIdentity(db, now);
@@ -85,6 +106,7 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     settings,
     log: log.child({ room: 'printing' }),
     sale: (id) => sales.get(id),
+    zReport: (n) => readZReport(db, n),
     shopName: () => settings.get('shop.name') ?? '关爱收银台',
     tillId: () => deviceId.replace(/-/g, '').slice(0, 6).toUpperCase(),
     timeZone: () => settings.get('shop.timeZone'),
@@ -117,19 +139,38 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   });
   const saleFlow = new SaleFlow({ checkout, queries: sales, journal, users, sync, printing, log: log.child({ room: 'sales' }), now });
 
+  const campaignName = (id: number, locale: 'zh-CN' | 'en' = 'zh-CN') => {
+    const c = manifests.current()?.campaigns.get(id);
+    return c ? (locale === 'en' ? c.names.en : c.names.zh) : `#${id}`;
+  };
+  const shifts = new ShiftBook({
+    db,
+    journal,
+    now,
+    campaignName: (id) => campaignName(id),
+    pending: () => ({ printing: printing.state().waiting, uploads: sync.enrolled() ? sync.pending() : 0 }),
+  });
+  const reports = new Reports({ db, timeZone: () => settings.get('shop.timeZone'), campaignName });
+  const backups = new Backups({ db, dataDir: config.dataDir, deviceId, settings, log: log.child({ room: 'backup' }), now });
+  const retention = new Retention({ db, settings, log: log.child({ room: 'retention' }), now });
+
   const handlers: Handlers = {
     ...systemHandlers({ config, db, databasePath, settings, manifests, users, sync, printing, startedAt: new Date(now()).toISOString() }),
     ...authHandlers({ db, users, settings, catalog }),
-    ...catalogHandlers({ catalog }),
+    ...catalogHandlers({ db, catalog, settings, now, ...catalogRoom({ db, settings, log: log.child({ room: 'catalog' }), now }) }),
     ...salesHandlers({ users, checkout, saleFlow, queries: sales, journal, sync, settings, now }),
     ...printingHandlers({ printing, queries: sales }),
     ...programHandlers({ db, sync, settings }),
+    ...desktopHandlers({ settings, users, shell: options.desktopShell }),
+    ...backofficeHandlers({ db, dataDir: config.dataDir, deviceId, users, shifts, reports, backups, printing, settings, now }),
   };
   const roleOf = (ctx: CallContext, activity: boolean) => users.require(ctx.sessionToken, activity).role;
 
   // Receipts left waiting when the till stopped are tried again at once; the printer is watched from now on.
   printing.retryNow();
   printing.startMonitor();
+  if (options.backgroundJobs !== false) backups.startDaily(undefined, undefined, () => retention.purgeDue());
+  if (restored) log.warn({ file: restored.file, headSeq: restored.headSeq }, 'restored from a backup');
   log.info({ host: config.host, version: config.appVersion, deviceId }, 'till started');
 
   return {
@@ -146,11 +187,16 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     saleFlow,
     printing,
     sync,
+    shifts,
+    reports,
+    backups,
+    retention,
     handlers,
     dispatch: createDispatcher(handlers, roleOf, log.child({ room: 'api' })),
     close: () => {
       printing.stop();
       sync.stop();
+      backups.stop();
       db.close();
       log.flush();
     },

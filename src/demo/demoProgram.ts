@@ -49,13 +49,14 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
     const issued = await ensureProgram(store, program);
     const portFile = path.join(dir, 'server-port');
     const preferred = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : 0;
+    const replyKey = await program.replyKey();
     let server: RunningProgramServer;
     try {
-      server = await startProgramServer({ store, port: preferred });
+      server = await startProgramServer({ store, port: preferred, replyKey });
     } catch (err) {
       // Usually the port of the last run is taken by another program now: any free port will do.
       services.log.info({ err, preferred }, 'demo program server could not reuse its port');
-      server = await startProgramServer({ store, port: 0 });
+      server = await startProgramServer({ store, port: 0, replyKey });
     }
     writePrivateFile(portFile, String(server.port));
     if (!services.sync.enrolled()) await services.sync.enroll(server.url, await createEnrollmentCode(store, DEMO_MERCHANT), 'demo till');

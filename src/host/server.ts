@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Dispatcher } from '../core/api/dispatch';
 import type { ApiError } from '../shared/api/errors';
+import { posApiContract, type MethodSpec } from '../shared/api/contract';
 import { API_PREFIX, SESSION_HEADER } from '../shared/api/http';
 import { RENDERER_CSP } from '../shared/csp';
 
@@ -69,17 +70,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       .send(envelopeError({ code, message: status === 500 ? 'internal error' : String(err.message ?? 'bad request') }));
   });
 
-  app.post<{ Params: { method: string } }>(`${API_PREFIX}:method`, async (req, reply) => {
+  const call = async (method: string, req: FastifyRequest, reply: FastifyReply) => {
     const body = req.body as { args?: unknown } | undefined | null;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return reply.code(400).send(envelopeError({ code: 'bad_request', message: 'body must be a JSON object {"args": …}' }));
     }
     const session = req.headers[SESSION_HEADER];
-    const result = await options.dispatch(req.params.method, body.args ?? {}, typeof session === 'string' ? { sessionToken: session } : {});
+    const result = await options.dispatch(method, body.args ?? {}, typeof session === 'string' ? { sessionToken: session } : {});
     if (!result.ok && result.error.code === 'unknown_method') return reply.code(404).send(result);
     if (!result.ok && result.error.code === 'validation') return reply.code(400).send(result);
     return reply.send(result);
-  });
+  };
+  app.post<{ Params: { method: string } }>(`${API_PREFIX}:method`, async (req, reply) => call(req.params.method, req, reply));
+  // Methods that carry a file get their own route with the larger body limit their contract declares.
+  for (const [method, spec] of Object.entries(posApiContract) as Array<[string, MethodSpec]>) {
+    if (spec.maxBodyBytes)
+      app.post(`${API_PREFIX}${method}`, { bodyLimit: spec.maxBodyBytes }, async (req, reply) => call(method, req, reply));
+  }
 
   app.all(`${API_PREFIX}*`, async (_req, reply) =>
     reply.code(405).send(envelopeError({ code: 'bad_request', message: 'use POST /api/<method> with a JSON body' })),

@@ -18,6 +18,8 @@ export interface TrustedManifest {
   readonly keys: ReadonlyMap<number, IndexedKey>;
   readonly campaigns: ReadonlyMap<number, Campaign & { fromMs: number; untilMs: number }>;
   readonly revoked: ReadonlySet<string>;
+  /** The program server's reply-signing keys by id (see replySignature.ts). */
+  readonly serverKeys: ReadonlyMap<number, KeyObject>;
 }
 
 const CONTEXT = Buffer.from(MANIFEST_SIGNING_CONTEXT, 'utf8');
@@ -69,5 +71,6 @@ export function indexManifest(manifest: Manifest): TrustedManifest {
     keys,
     campaigns,
     revoked: new Set(manifest.revoked.map((r) => r.voucherId)),
+    serverKeys: new Map(manifest.serverKeys.map((k) => [k.keyId, publicKeyFromBase64url(k.publicKey)] as const)),
   };
 }

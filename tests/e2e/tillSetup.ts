@@ -52,6 +52,7 @@ export async function prepareTill(): Promise<PreparedTill> {
   const s = createServices({ dataDir, host: 'direct', appVersion: 'e2e' });
   s.manifests.setTrustAnchor(rootKey);
   s.manifests.install(JSON.parse(fs.readFileSync(path.join(base, 'manifest.json'), 'utf8')));
+  s.manifests.markSynced(); // as if it had just heard from the program: offline sales are within their hours
   await s.handlers.setupShop({ shopName: '爱心母婴店', ownerName: '王店主', ownerPin: '1234', loadDemoCatalog: true }, {});
   s.users.create('李收银', 'cashier', '5678');
   s.close();

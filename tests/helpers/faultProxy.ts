@@ -19,10 +19,19 @@ export type Fault = (typeof FAULTS)[number];
  * acted), resets in the middle of the reply, stalls past the client's timeout, answers 500/503,
  * or delivers the request twice. `pick` chooses the fault for each request.
  */
+/** A reply as the proxy passes it on; `alter` may change it (a test playing a man in the middle). */
+export interface ProxiedReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 export class FaultProxy {
   private server: http.Server | null = null;
   readonly seen = new Map<Fault, number>();
   port = 0;
+  /** Rewrites a reply before it goes back to the till (path and method of the request it answers). */
+  alter: ((reply: ProxiedReply, req: { method: string; path: string }) => ProxiedReply) | null = null;
 
   constructor(
     private readonly target: () => string,
@@ -86,9 +95,20 @@ export class FaultProxy {
       return;
     }
     if (res.destroyed) return;
-    const headers: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
-    const etag = answer.headers.get('etag');
-    if (etag) headers.etag = etag;
+    let headers: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
+    // The ETag and the program's reply signature pass through, as any proxy would leave them.
+    for (const name of ['etag', 'x-caretill-reply-signature', 'x-caretill-reply-key']) {
+      const value = answer.headers.get(name);
+      if (value) headers[name] = value;
+    }
+    if (this.alter) {
+      const altered = this.alter(
+        { status: answer.status, headers, body: answer.body },
+        { method: req.method ?? 'GET', path: req.url ?? '' },
+      );
+      answer = { ...answer, status: altered.status, body: altered.body };
+      headers = altered.headers;
+    }
     if (fault === 'reset_mid_response') {
       res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
       res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)));

@@ -81,7 +81,8 @@ export async function programWorld(kind: StoreKind, opts: { now?: () => Date } =
   await createMerchant(store, 'M1', '爱心母婴店');
   await createMerchant(store, 'M2', '阳光文具店');
   const serverClock = opts.now ? { now: opts.now } : {};
-  let server = await startProgramServer({ store, port: 0, ...serverClock });
+  const replyKey = await program.replyKey();
+  let server = await startProgramServer({ store, port: 0, replyKey, ...serverClock });
   return {
     store,
     program,
@@ -102,7 +103,7 @@ export async function programWorld(kind: StoreKind, opts: { now?: () => Date } =
     restart: async () => {
       const port = server.port;
       await server.close();
-      server = await startProgramServer({ store, port, ...serverClock });
+      server = await startProgramServer({ store, port, replyKey, ...serverClock });
     },
     close: async () => {
       await server.close();
@@ -117,12 +118,12 @@ export async function enrolledTill(
   world: ProgramWorld,
   merchantId = 'M1',
   serverUrl = world.server.url,
-  opts: { syncTimeoutMs?: number } = {},
+  opts: { syncTimeoutMs?: number; now?: () => number } = {},
 ): Promise<{ services: Services; session: ReturnType<Services['users']['login']>; cleanup: () => void }> {
   const t = tempDir('caretill-till-');
   const services = createServices(
     { dataDir: t.dir, host: 'direct', appVersion: 'test' },
-    { syncTimeoutMs: opts.syncTimeoutMs ?? 4000, batchSize: 50 },
+    { syncTimeoutMs: opts.syncTimeoutMs ?? 4000, batchSize: 50, ...(opts.now ? { now: opts.now } : {}) },
   );
   await services.handlers.setupShop(
     { shopName: merchantId === 'M1' ? '爱心母婴店' : '阳光文具店', ownerName: '店主', ownerPin: '1234', loadDemoCatalog: true },

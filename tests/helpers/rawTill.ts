@@ -4,9 +4,12 @@ import { GENESIS_HASH, hashRecord } from '../../src/trust/chain';
 import {
   batchSigningInput,
   DEVICE_HEADER,
+  formatHead,
+  HEAD_HEADER,
   requestSigningInput,
   SIGNATURE_HEADER,
   TIME_HEADER,
+  type JournalHead,
   type JournalRecord,
 } from '../../src/shared/sync/protocol';
 import type { ProgramWorld } from './program';
@@ -34,6 +37,8 @@ export interface RawTill {
   upload(records: JournalRecord[], batchId?: string): Promise<Reply>;
   post(path: string, body: unknown): Promise<Reply>;
   get(path: string): Promise<Reply>;
+  /** The journal head every request reports: the last record chained, unless a test says otherwise. */
+  head: () => JournalHead;
 }
 
 export async function rawTill(world: ProgramWorld, merchantId = 'M1', clock: () => number = Date.now): Promise<RawTill> {
@@ -64,22 +69,25 @@ export async function rawTill(world: ProgramWorld, merchantId = 'M1', clock: () 
       .createHash('sha256')
       .update(body ?? '')
       .digest('hex');
+    const head = till.head();
     const res = await fetch(`${world.server.url}${path}`, {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         [DEVICE_HEADER]: deviceId,
         [TIME_HEADER]: ts,
-        [SIGNATURE_HEADER]: sign(pair.privateKey, Buffer.from(requestSigningInput(method, path, ts, digest))).toString('base64url'),
+        [HEAD_HEADER]: formatHead(head),
+        [SIGNATURE_HEADER]: sign(pair.privateKey, Buffer.from(requestSigningInput(method, path, ts, digest, head))).toString('base64url'),
       },
       ...(body !== undefined ? { body } : {}),
     });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as Reply['body']) : {} };
   };
-  return {
+  const till: RawTill = {
     deviceId,
     key: pair.privateKey,
+    head: () => ({ seq, hash: prevHash }),
     record: (f) => {
       const amountFen = f.amountFen ?? 1000;
       const { seq: _s, prevHash: _p, hash: _h, ...rest } = f;
@@ -116,4 +124,5 @@ export async function rawTill(world: ProgramWorld, merchantId = 'M1', clock: () 
     post: (path, body) => send('POST', path, JSON.stringify(body)),
     get: (path) => send('GET', path),
   };
+  return till;
 }

@@ -26,6 +26,8 @@ export function seedTill(services: Services, extraCampaigns: Array<Partial<Campa
   services.manifests.install(
     root.sign(testManifest({ keys: [issuer.key], campaigns: [baby, child, ...extraCampaigns.map((c) => testCampaign(c))] })),
   );
+  services.manifests.markSynced(); // as if it had just heard from the program: offline sales are within their hours
+
   const setup = services.handlers.setupShop(
     { shopName: '爱心母婴店', ownerName: '王店主', ownerPin: '1234', loadDemoCatalog: true },
     {},

@@ -41,7 +41,13 @@ describe.each(STORES)('hostile input to the program server on $name', (kind) => 
     const a = await rawTill(world, 'M1');
     const b = await rawTill(world, 'M2');
     const [v] = await world.issue('child', 1);
-    const req = { idempotencyKey: `${crypto.randomUUID()}:${v!.voucherId}`, voucherId: v!.voucherId, campaignId: 2, amountFen: 1000 };
+    const req = {
+      idempotencyKey: `${crypto.randomUUID()}:${v!.voucherId}`,
+      voucherId: v!.voucherId,
+      campaignId: 2,
+      amountFen: 1000,
+      token: v!.token,
+    };
     const first = await a.post('/v1/authorize', req);
     expect(first).toMatchObject({ status: 200, body: { status: 'approved' } });
     for (let i = 0; i < 2; i++)
@@ -52,7 +58,13 @@ describe.each(STORES)('hostile input to the program server on $name', (kind) => 
   it('the same authorization sent twice at once is reserved once and both get the same answer', async () => {
     const a = await rawTill(world, 'M1');
     const [v] = await world.issue('baby', 1);
-    const req = { idempotencyKey: `${crypto.randomUUID()}:${v!.voucherId}`, voucherId: v!.voucherId, campaignId: 1, amountFen: 5000 };
+    const req = {
+      idempotencyKey: `${crypto.randomUUID()}:${v!.voucherId}`,
+      voucherId: v!.voucherId,
+      campaignId: 1,
+      amountFen: 5000,
+      token: v!.token,
+    };
     const [x, y] = await Promise.all([a.post('/v1/authorize', req), a.post('/v1/authorize', req)]);
     expect([x.status, y.status]).toEqual([200, 200]);
     expect(x.body).toEqual(y.body);

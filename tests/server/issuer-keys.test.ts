@@ -73,6 +73,7 @@ describe.each(STORES)('revoking an issuer key on $name', (kind) => {
       voucherId: v!.voucherId,
       campaignId: 2,
       amountFen: 1000,
+      token: v!.token,
     });
     expect(r).toMatchObject({ status: 200, body: { status: 'declined', reason: 'key_revoked' } });
   });

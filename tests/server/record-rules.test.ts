@@ -24,6 +24,7 @@ describe.each(STORES)('the program re-checks the till’s rules on $name', (kind
   const clock = { ms: Date.now() };
   /** Campaign 3: ¥200 balance vouchers; offline at most ¥50 a voucher and ¥100 a till between contacts, for 24 hours. */
   let tight: string[];
+  let tightTokens: string[];
   beforeEach(async ({ skip }) => {
     if (!kind.available) {
       console.warn(`NOTICE: ${kind.name} store tests skipped (PostgreSQL not installed)`);
@@ -41,7 +42,9 @@ describe.each(STORES)('the program re-checks the till’s rules on $name', (kind
       merchants: ['*'],
       offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000, maxHoursOffline: 24 },
     });
-    tight = (await world.program.issueVouchers({ campaignId: 3, count: 6, faceValueFen: 20_000 })).map((v) => v.voucherId);
+    const issued = await world.program.issueVouchers({ campaignId: 3, count: 6, faceValueFen: 20_000 });
+    tight = issued.map((v) => v.voucherId);
+    tightTokens = issued.map((v) => v.token);
     till = await rawTill(world, 'M1', () => clock.ms);
   });
   afterEach(async () => {
@@ -64,6 +67,7 @@ describe.each(STORES)('the program re-checks the till’s rules on $name', (kind
       voucherId: tight[1],
       campaignId: 3,
       amountFen: 15_000,
+      token: tightTokens[1],
     });
     expect(approved.body).toMatchObject({ status: 'approved' });
     const online = onTight(1, 15_000, { authorization: approved.body.authorizationId });

@@ -31,7 +31,7 @@ describe.each(STORES)('the owner’s settlement counts, on $name', (kind) => {
     const r = await till.services.dispatch('getSettlement', {}, { sessionToken: owner.token });
     const view = (r as { value: Settlement }).value;
     expect(view.totals.acceptedFen).toBe(5000);
-    expect(view.counts).toEqual({ pending: 0, accepted: 1, rejected: 0, paid: 0 });
+    expect(view.counts).toEqual({ pending: 0, accepted: 1, held: 0, rejected: 0, paid: 0 });
     expect(view.voids).toBe(1);
   });
 });

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPair, rawPublicKey, sign } from '../../src/trust/ed25519';
-import { batchSigningInput, DEVICE_HEADER, requestSigningInput, SIGNATURE_HEADER, TIME_HEADER } from '../../src/shared/sync/protocol';
+import {
+  batchSigningInput,
+  DEVICE_HEADER,
+  formatHead,
+  HEAD_HEADER,
+  requestSigningInput,
+  SIGNATURE_HEADER,
+  TIME_HEADER,
+} from '../../src/shared/sync/protocol';
+import { GENESIS_HASH } from '../../src/trust/chain';
 import { approveStatement, createStatement, payStatement } from '../../src/server/sync/settlement';
 import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';
 
@@ -239,13 +248,15 @@ export async function signedPost(
 ): Promise<Response> {
   const ts = new Date().toISOString();
   const digest = crypto.createHash('sha256').update(body).digest('hex');
+  const head = { seq: 0, hash: GENESIS_HASH }; // what the request reports; these tests judge the batch, not its times
   return fetch(`${world.server.url}${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       [DEVICE_HEADER]: deviceId,
       [TIME_HEADER]: ts,
-      [SIGNATURE_HEADER]: sign(key, Buffer.from(requestSigningInput('POST', path, ts, digest))).toString('base64url'),
+      [HEAD_HEADER]: formatHead(head),
+      [SIGNATURE_HEADER]: sign(key, Buffer.from(requestSigningInput('POST', path, ts, digest, head))).toString('base64url'),
     },
     body,
   });

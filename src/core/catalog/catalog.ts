@@ -3,6 +3,7 @@ import { checkBarcode } from '../../shared/domain/barcode';
 import { CATEGORIES, type Category } from '../../shared/domain/categories';
 import type { Item, ItemInput } from '../../shared/api/schemas/catalog';
 import type { Db } from '../db/open';
+import { initialsQuery, pinyinInitials } from './pinyin';
 
 export type { Item, ItemInput } from '../../shared/api/schemas/catalog';
 
@@ -32,6 +33,17 @@ export class Catalog {
       'SELECT id, name, price_fen, unit, category, quick_key FROM items WHERE id = ? AND active = 1',
     );
     this.codesOf = db.prepare<[number], { code: string }>('SELECT code FROM barcodes WHERE item_id = ? ORDER BY code');
+    this.fillPinyin();
+  }
+
+  /** Items saved before pinyin initials were stored (schema 10) get them once, here. */
+  private fillPinyin(): void {
+    const missing = this.db.prepare<[], { id: number; name: string }>('SELECT id, name FROM items WHERE pinyin IS NULL').all();
+    if (missing.length === 0) return;
+    const put = this.db.prepare('UPDATE items SET pinyin = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const m of missing) put.run(pinyinInitials(m.name), m.id);
+    })();
   }
 
   /** Finds the item for a scanned code; throws invalid_barcode for a bad check digit, unknown_barcode if absent. */
@@ -64,16 +76,16 @@ export class Catalog {
       .map((r) => this.toItem(r, true));
   }
 
+  /** By name or spec, pinyin initials ("yesj" finds 婴儿湿巾) or barcode: what the cashier's finder calls. */
   search(query: string, limit = 50): Item[] {
     const q = query.trim();
     if (!q) return [];
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const m = searchMatch(q);
     return this.db
-      .prepare<[string, string], ItemRow>(
-        "SELECT DISTINCT i.id, i.name, i.price_fen, i.unit, i.category, i.quick_key FROM items i LEFT JOIN barcodes b ON b.item_id = i.id WHERE i.active = 1 AND (i.name LIKE ? ESCAPE '\\' OR b.code = ?) ORDER BY i.name LIMIT " +
-          Math.trunc(limit),
+      .prepare<Record<string, string>, ItemRow>(
+        `SELECT i.id, i.name, i.price_fen, i.unit, i.category, i.quick_key FROM items i WHERE i.active = 1 AND ${m.sql} ORDER BY i.name LIMIT ${Math.trunc(limit)}`,
       )
-      .all(like, q.toUpperCase())
+      .all(m.params)
       .map((r) => this.toItem(r, true));
   }
 
@@ -90,31 +102,49 @@ export class Catalog {
       return c.code;
     });
     const now = new Date().toISOString();
+    const name = input.name.trim();
+    const spec = (input.spec ?? '').trim();
     return this.db.transaction(() => {
       let id = input.id;
       if (id === undefined) {
         id = Number(
           this.db
-            .prepare('INSERT INTO items (name, price_fen, unit, category, quick_key, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-            .run(input.name.trim(), input.priceFen, input.unit.trim(), input.category, input.quickKey ? 1 : 0, now).lastInsertRowid,
+            .prepare(
+              'INSERT INTO items (name, price_fen, unit, category, quick_key, updated_at, pinyin, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(name, input.priceFen, input.unit.trim(), input.category, input.quickKey ? 1 : 0, now, pinyinInitials(name), spec)
+            .lastInsertRowid,
         );
       } else {
         const r = this.db
           .prepare(
-            'UPDATE items SET name = ?, price_fen = ?, unit = ?, category = ?, quick_key = ?, updated_at = ? WHERE id = ? AND active = 1',
+            'UPDATE items SET name = ?, price_fen = ?, unit = ?, category = ?, quick_key = ?, updated_at = ?, pinyin = ?, spec = ? WHERE id = ? AND active = 1',
           )
-          .run(input.name.trim(), input.priceFen, input.unit.trim(), input.category, input.quickKey ? 1 : 0, now, id);
+          .run(name, input.priceFen, input.unit.trim(), input.category, input.quickKey ? 1 : 0, now, pinyinInitials(name), spec, id);
         if (r.changes === 0) throw new PosError('unknown_item', `no active item ${id}`, { params: { id } });
         this.db.prepare('DELETE FROM barcodes WHERE item_id = ?').run(id);
       }
       for (const code of codes) {
-        const owner = this.db.prepare<[string], { item_id: number }>('SELECT item_id FROM barcodes WHERE code = ?').get(code);
-        if (owner && owner.item_id !== id)
+        const owner = this.db
+          .prepare<[string], { item_id: number; active: number }>(
+            'SELECT b.item_id, i.active FROM barcodes b JOIN items i ON i.id = b.item_id WHERE b.code = ?',
+          )
+          .get(code);
+        // A retired item gives its barcode up: the shop sells the product again under a new entry.
+        if (owner && owner.item_id !== id && owner.active === 1)
           throw new PosError('barcode_taken', `barcode ${code} belongs to another item`, { params: { code } });
-        this.db.prepare('INSERT OR IGNORE INTO barcodes (code, item_id) VALUES (?, ?)').run(code, id);
+        this.db.prepare('INSERT OR REPLACE INTO barcodes (code, item_id) VALUES (?, ?)').run(code, id);
       }
       return this.get(id);
     })();
+  }
+
+  /** Retires an item (it leaves the till and its quick key, its sales stay) or brings it back. */
+  setRetired(id: number, retired: boolean): void {
+    const r = this.db
+      .prepare('UPDATE items SET active = ?, quick_key = CASE WHEN ? THEN 0 ELSE quick_key END, updated_at = ? WHERE id = ?')
+      .run(retired ? 0 : 1, retired ? 1 : 0, new Date().toISOString(), id);
+    if (r.changes === 0) throw new PosError('unknown_item', `no item ${id}`, { params: { id } });
   }
 
   count(): number {
@@ -132,4 +162,26 @@ export class Catalog {
       barcodes: withCodes ? this.codesOf.all(r.id).map((c) => c.code) : [],
     };
   }
+}
+
+/**
+ * The WHERE clause for a search over items `i`: name or spec contains it; Latin letters also match
+ * the stored pinyin initials; four or more digits (or a code) also match a barcode containing them.
+ */
+export function searchMatch(query: string): { sql: string; params: Record<string, string> } {
+  const q = query.trim();
+  const escape = (t: string) => t.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const params: Record<string, string> = { like: `%${escape(q)}%` };
+  const ors = ["i.name LIKE @like ESCAPE '\\'", "i.spec LIKE @like ESCAPE '\\'"];
+  const initials = initialsQuery(q);
+  if (initials) {
+    params.initials = `%${escape(initials)}%`;
+    ors.push("i.pinyin LIKE @initials ESCAPE '\\'");
+  }
+  const code = q.toUpperCase();
+  if (/^[A-Z0-9-]{3,24}$/.test(code)) {
+    params.code = /^\d{4,}$/.test(code) ? `%${code}%` : code;
+    ors.push(`EXISTS (SELECT 1 FROM barcodes b WHERE b.item_id = i.id AND b.code ${params.code.startsWith('%') ? 'LIKE' : '='} @code)`);
+  }
+  return { sql: `(${ors.join(' OR ')})`, params };
 }

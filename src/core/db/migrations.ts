@@ -209,6 +209,118 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN approval_locked_until TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'holder tag of each redeemed voucher',
+    sql: `
+      -- The card's holder code is what a cashier and a family compare (card, screen, receipt);
+      -- the journal keeps only the voucher id, so the 40-bit holder tag is kept beside its state.
+      ALTER TABLE voucher_state ADD COLUMN holder_tag TEXT;
+    `,
+  },
+  {
+    version: 8,
+    name: 'back office: shifts and Z-reports, tender types, Z-report print jobs, backups, retention',
+    sql: `
+      -- A shift runs from opening (float counted) to closing (cash counted). Its id is the Z number,
+      -- which never resets. Each shift owns a contiguous run of journal seqs (from_seq..to_seq), so
+      -- every record is in exactly one Z-report. A closed shift never changes.
+      CREATE TABLE shifts (
+        id                 INTEGER PRIMARY KEY,
+        opened_at          TEXT NOT NULL,
+        opened_by          INTEGER NOT NULL REFERENCES users (id),
+        opening_float_fen  INTEGER NOT NULL CHECK (opening_float_fen BETWEEN 0 AND 100000000),
+        from_seq           INTEGER NOT NULL,
+        closed_at          TEXT,
+        closed_by          INTEGER REFERENCES users (id),
+        counted_cash_fen   INTEGER,
+        to_seq             INTEGER,
+        report             TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX shifts_one_open ON shifts ((closed_at IS NULL)) WHERE closed_at IS NULL;
+      CREATE TRIGGER shifts_closed_never_change BEFORE UPDATE ON shifts WHEN OLD.closed_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a closed shift never changes'); END;
+      CREATE TRIGGER shifts_never_deleted BEFORE DELETE ON shifts BEGIN SELECT RAISE(ABORT, 'shifts are kept'); END;
+
+      -- How the rest of a sale was paid (recorded, not processed): cash, WeChat Pay, Alipay, bank card, other.
+      ALTER TABLE sales ADD COLUMN tender_type TEXT NOT NULL DEFAULT 'cash'
+        CHECK (tender_type IN ('cash', 'wechat', 'alipay', 'card', 'other'));
+
+      -- Print jobs may now be Z-reports. SQLite cannot change a CHECK: the table is rebuilt.
+      CREATE TABLE print_jobs_v8 (
+        id               INTEGER PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('receipt', 'test', 'zreport')),
+        sale_id          TEXT REFERENCES sales (id),
+        shift_id         INTEGER REFERENCES shifts (id),
+        copy             TEXT NOT NULL CHECK (copy IN ('beneficiary', 'shop', 'test', 'original', 'reprint')),
+        status           TEXT NOT NULL CHECK (status IN ('queued', 'done', 'cancelled')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        last_error       TEXT,
+        next_attempt_at  TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        printed_at       TEXT
+      ) STRICT;
+      INSERT INTO print_jobs_v8 (id, kind, sale_id, copy, status, attempts, last_error, next_attempt_at, created_at, printed_at)
+        SELECT id, kind, sale_id, copy, status, attempts, last_error, next_attempt_at, created_at, printed_at FROM print_jobs;
+      DROP TABLE print_jobs;
+      ALTER TABLE print_jobs_v8 RENAME TO print_jobs;
+      CREATE INDEX print_jobs_due ON print_jobs (status, next_attempt_at);
+
+      -- Every backup written and what its verification found.
+      CREATE TABLE backups (
+        id           INTEGER PRIMARY KEY,
+        file         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        head_seq     INTEGER NOT NULL,
+        head_hash    TEXT NOT NULL,
+        bytes        INTEGER NOT NULL,
+        verified     INTEGER NOT NULL,
+        problem      TEXT
+      ) STRICT;
+
+      -- Retention: sale lines and voucher ids of settled records are purged after a while (privacy);
+      -- the journal keeps every hash, so the chain still verifies from this signed-off checkpoint.
+      CREATE TABLE purges (
+        id           INTEGER PRIMARY KEY,
+        purged_at    TEXT NOT NULL,
+        up_to_seq    INTEGER NOT NULL,
+        sales        INTEGER NOT NULL,
+        records      INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 9,
+    name: 'records the program holds for review',
+    sql: `
+      -- The program may hold a record for a person to review (an offline record uploaded later than
+      -- the campaign's offline window): neither accepted nor rejected yet. SQLite cannot change a
+      -- CHECK: the table is rebuilt.
+      CREATE TABLE record_status_v9 (
+        record_id     TEXT PRIMARY KEY,
+        status        TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'held')),
+        reason        TEXT,
+        statement_id  TEXT,
+        updated_at    TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO record_status_v9 (record_id, status, reason, statement_id, updated_at)
+        SELECT record_id, status, reason, statement_id, updated_at FROM record_status;
+      DROP TABLE record_status;
+      ALTER TABLE record_status_v9 RENAME TO record_status;
+    `,
+  },
+  {
+    version: 10,
+    name: 'catalogue: pinyin initials and spec of each item',
+    sql: `
+      -- Pinyin initials of the name (婴儿湿巾 → yesj), computed when an item is saved so a search
+      -- never converts 20,000 names; NULL until computed (rows from before this version are
+      -- filled in when the catalogue opens). spec: 规格 (800g, 73cm), from the shop's own list.
+      ALTER TABLE items ADD COLUMN pinyin TEXT;
+      ALTER TABLE items ADD COLUMN spec TEXT NOT NULL DEFAULT '';
+      CREATE INDEX items_active_name ON items (active, name);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -5,6 +5,7 @@ import type { Category } from '../../shared/domain/categories';
 import type { HandlersFor } from '../api/dispatch';
 import type { Users } from '../auth/users';
 import type { Catalog } from '../catalog/catalog';
+import { QuickKeyPlanner } from '../catalog/quickKeys';
 import type { Db } from '../db/open';
 import type { SettingsStore } from '../system/settings';
 
@@ -26,6 +27,12 @@ export const authHandlers = (d: AuthDeps): HandlersFor<typeof authContract> => (
       const created = d.users.create(args.ownerName, 'owner', args.ownerPin);
       if (args.loadDemoCatalog && d.catalog.count() === 0) {
         for (const item of demoCatalog.items) d.catalog.save({ ...item, category: item.category as Category });
+      }
+      if (args.shopType) {
+        // The sample catalogue's quick keys follow the kind of shop: baby goods, or a barber's services.
+        const planner = new QuickKeyPlanner(d.db, d.settings);
+        if (args.loadDemoCatalog) planner.apply(args.shopType, planner.suggest(args.shopType));
+        else d.settings.set('shop.type', args.shopType);
       }
       return created;
     })();

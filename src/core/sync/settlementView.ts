@@ -3,17 +3,21 @@ import type { RejectReason } from '../../shared/sync/protocol';
 import { maskVoucherId } from '../../shared/voucher/token';
 import type { Db } from '../db/open';
 
+type State = 'pending' | 'accepted' | 'held' | 'rejected' | 'paid';
+
 /**
  * The owner's settlement picture from the till's own records: every journal record is pending
- * (not yet acknowledged), accepted, rejected (with the program's reason) or paid (in a paid
- * statement). Amounts are net: a void counts against its redemption. Counts are redemptions that
- * stand (neither a void nor a voided redemption is one); voids are counted apart.
+ * (not yet acknowledged), accepted, held for the program's review (with the reason), rejected
+ * (with the program's reason) or paid (in a paid statement). Amounts are net: a void counts
+ * against its redemption. Counts are redemptions that stand (neither a void nor a voided
+ * redemption is one); voids are counted apart.
  */
 export function settlementView(db: Db): Settlement {
   const rows = db
-    .prepare<[], { state: 'pending' | 'accepted' | 'rejected' | 'paid'; net: number; n: number }>(
+    .prepare<[], { state: State; net: number; n: number }>(
       `SELECT CASE WHEN s.record_id IS NULL THEN 'pending'
                    WHEN s.status = 'rejected' THEN 'rejected'
+                   WHEN s.status = 'held' THEN 'held'
                    WHEN st.status = 'paid' THEN 'paid'
                    ELSE 'accepted' END AS state,
               SUM(CASE j.type WHEN 'redeem' THEN j.amount_fen ELSE -j.amount_fen END) AS net,
@@ -25,17 +29,19 @@ export function settlementView(db: Db): Settlement {
         GROUP BY state`,
     )
     .all();
-  const by = (k: 'pending' | 'accepted' | 'rejected' | 'paid') => rows.find((r) => r.state === k);
+  const by = (k: State) => rows.find((r) => r.state === k);
   return {
     totals: {
       pendingFen: by('pending')?.net ?? 0,
       acceptedFen: by('accepted')?.net ?? 0,
+      heldFen: by('held')?.net ?? 0,
       rejectedFen: by('rejected')?.net ?? 0,
       paidFen: by('paid')?.net ?? 0,
     },
     counts: {
       pending: by('pending')?.n ?? 0,
       accepted: by('accepted')?.n ?? 0,
+      held: by('held')?.n ?? 0,
       rejected: by('rejected')?.n ?? 0,
       paid: by('paid')?.n ?? 0,
     },
@@ -86,32 +92,38 @@ export function settlementView(db: Db): Settlement {
         attempts: b.attempts,
         lastError: b.last_error,
       })),
-    rejected: db
-      .prepare<
-        [],
-        {
-          id: string;
-          seq: number;
-          time: string;
-          sale_id: string;
-          voucher_id: string;
-          type: 'redeem' | 'reverse';
-          amount_fen: number;
-          reason: RejectReason;
-        }
-      >(
-        "SELECT j.id, j.seq, j.time, j.sale_id, j.voucher_id, j.type, j.amount_fen, s.reason FROM journal j JOIN record_status s ON s.record_id = j.id WHERE s.status = 'rejected' ORDER BY j.seq DESC LIMIT 200",
-      )
-      .all()
-      .map((r) => ({
-        recordId: r.id,
-        seq: r.seq,
-        time: r.time,
-        saleId: r.sale_id,
-        voucherMasked: maskVoucherId(r.voucher_id),
-        type: r.type,
-        amountFen: r.amount_fen,
-        reason: r.reason,
-      })),
+    rejected: withReason(db, 'rejected'),
+    held: withReason(db, 'held'),
   };
+}
+
+/** The records the program rejected, or holds for review, each with its reason (newest first, 200 at most). */
+function withReason(db: Db, status: 'rejected' | 'held'): Settlement['rejected'] {
+  return db
+    .prepare<
+      [string],
+      {
+        id: string;
+        seq: number;
+        time: string;
+        sale_id: string;
+        voucher_id: string;
+        type: 'redeem' | 'reverse';
+        amount_fen: number;
+        reason: RejectReason;
+      }
+    >(
+      'SELECT j.id, j.seq, j.time, j.sale_id, j.voucher_id, j.type, j.amount_fen, s.reason FROM journal j JOIN record_status s ON s.record_id = j.id WHERE s.status = ? ORDER BY j.seq DESC LIMIT 200',
+    )
+    .all(status)
+    .map((r) => ({
+      recordId: r.id,
+      seq: r.seq,
+      time: r.time,
+      saleId: r.sale_id,
+      voucherMasked: maskVoucherId(r.voucher_id),
+      type: r.type,
+      amountFen: r.amount_fen,
+      reason: r.reason,
+    }));
 }

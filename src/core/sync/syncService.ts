@@ -5,20 +5,23 @@ import {
   batchResponseSchema,
   batchSigningInput,
   enrollResponseSchema,
+  isAllowedServerUrl,
   statusResponseSchema,
   type AuthorizeResponse,
   type BatchRequest,
 } from '../../shared/sync/protocol';
-import { signedManifestSchema } from '../../shared/voucher/manifest';
+import { signedManifestSchema, type SignedManifest } from '../../shared/voucher/manifest';
 import { PosError } from '../../shared/api/errors';
-import { sign } from '../../trust/ed25519';
+import { publicKeyFromBase64url, sign } from '../../trust/ed25519';
+import { pinMatches, splitEnrollmentCode } from '../../trust/enrollmentCode';
+import { trustManifest } from '../../trust/trustedManifest';
 import type { Db } from '../db/open';
 import type { Journal } from '../journal/journal';
 import type { SyncState } from '../../shared/api/schemas/sync';
 import type { Logger } from '../system/log';
 import type { SettingsStore } from '../system/settings';
 import type { ManifestStore } from '../vouchers/manifestStore';
-import { SyncClient, SyncFailure } from './client';
+import { SyncClient, SyncFailure, UNSIGNED_REPLY } from './client';
 import type { DeviceKey } from './deviceKey';
 
 export interface SyncDeps {
@@ -63,6 +66,10 @@ export class SyncService {
   /** The demo program moved to another port on this machine: follow it (nothing else may rewrite the URL). */
   serverMoved(url: string): void {
     if (this.serverUrl() === url) return;
+    if (!isAllowedServerUrl(url)) {
+      this.d.log.warn({ url }, 'a program address without https (not on this machine) was not taken');
+      return;
+    }
     this.d.settings.set('sync.serverUrl', url);
     this.client = null;
   }
@@ -109,15 +116,27 @@ export class SyncService {
   private api(): SyncClient {
     const url = this.serverUrl();
     if (!url) throw new SyncFailure('rejected', 'not_enrolled', 'this till is not enrolled');
-    this.client ??= new SyncClient({
-      baseUrl: url,
-      deviceId: this.d.deviceId,
-      key: () => this.d.key.key(),
-      timeoutMs: this.d.timeoutMs ?? 8000,
-    });
+    if (!isAllowedServerUrl(url)) throw new SyncFailure('rejected', 'insecure_server_url', 'the program address must use https');
+    this.client ??= this.clientFor(url);
     return this.client;
   }
 
+  private clientFor(baseUrl: string): SyncClient {
+    return new SyncClient({
+      baseUrl,
+      deviceId: this.d.deviceId,
+      key: () => this.d.key.key(),
+      head: () => this.d.journal.head(),
+      replyKeys: () => this.d.manifests.replyKeys(),
+      now: this.d.now,
+      timeoutMs: this.d.timeoutMs ?? 8000,
+    });
+  }
+
+  /**
+   * The offline clock ("time since last contact") restarts only here: on a reply the program
+   * signed for this request (the client refuses any other). An unsigned 304 is no contact.
+   */
   private async track<T>(p: Promise<T>): Promise<T> {
     try {
       const v = await p;
@@ -130,32 +149,51 @@ export class SyncService {
     }
   }
 
-  /** Registers this till with the program using a one-time code from the operator. */
+  /**
+   * Registers this till with the program using a one-time code from the operator. The code carries
+   * the program's pin (a fingerprint of its root key): a server whose root key does not match it,
+   * whose manifest that key did not sign, or whose reply is not signed by a server key that
+   * manifest names, is not the program, and nothing of it is kept (issue 10, item 4).
+   */
   async enroll(serverUrl: string, code: string, name: string): Promise<{ merchantId: string; merchantName: string }> {
     if (this.enrolled()) throw new PosError('already_enrolled', 'this till is enrolled already');
+    const parts = splitEnrollmentCode(code);
+    if (!parts) throw new PosError('enroll_code_no_pin', 'the enrollment code carries no program fingerprint', { field: 'code' });
+    if (!isAllowedServerUrl(serverUrl))
+      throw new PosError('insecure_server_url', 'the program address must use https (plain http only on this machine)', {
+        field: 'serverUrl',
+      });
     const publicKey = this.d.key.ensure();
-    const client = new SyncClient({
-      baseUrl: serverUrl,
-      deviceId: this.d.deviceId,
-      key: () => this.d.key.key(),
-      timeoutMs: this.d.timeoutMs ?? 8000,
-    });
     let r;
     try {
-      r = await client.call('POST', '/v1/enroll', { code, deviceId: this.d.deviceId(), publicKey, name }, enrollResponseSchema, {
-        signed: false,
-      });
+      r = await this.clientFor(serverUrl).call(
+        'POST',
+        '/v1/enroll',
+        { code: parts.code, deviceId: this.d.deviceId(), publicKey, name },
+        enrollResponseSchema,
+        {
+          signed: false,
+          replyKeys: (v) => {
+            if (!v || !pinMatches(parts.pin, v.rootPublicKey))
+              throw new PosError('program_key_mismatch', "the server's program key does not match the enrollment code's fingerprint");
+            return trustManifest(v.manifest, publicKeyFromBase64url(v.rootPublicKey)).serverKeys;
+          },
+        },
+      );
     } catch (e) {
       throw toPosError(e);
     }
     const v = r.value!;
-    this.d.manifests.setTrustAnchor(v.rootPublicKey);
-    this.d.manifests.install(v.manifest);
-    this.d.settings.set('program.merchantId', v.merchantId);
-    this.d.settings.set('program.merchantName', v.merchantName);
-    this.d.settings.set('sync.serverUrl', serverUrl);
+    this.d.db.transaction(() => {
+      this.d.manifests.setTrustAnchor(v.rootPublicKey);
+      this.d.manifests.install(v.manifest);
+      this.d.settings.set('program.merchantId', v.merchantId);
+      this.d.settings.set('program.merchantName', v.merchantName);
+      this.d.settings.set('sync.serverUrl', serverUrl);
+    })();
     this.client = null;
     this.lastOk = this.d.now();
+    this.d.manifests.markSynced(new Date(this.lastOk).toISOString());
     return { merchantId: v.merchantId, merchantName: v.merchantName };
   }
 
@@ -163,17 +201,28 @@ export class SyncService {
   async refreshManifest(timeoutMs?: number): Promise<number | null> {
     const etag = this.d.settings.get('sync.manifestEtag');
     const opts = { ...(etag ? { etag } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
-    const r = await this.track(this.api().call('GET', '/v1/manifest', undefined, signedManifestSchema, opts));
+    // A new manifest is checked against the root key first: its server keys sign the very reply that carries it.
+    const replyKeys = (m: SignedManifest | null) => (m ? this.d.manifests.verify(m).serverKeys : this.d.manifests.replyKeys());
+    const r = await this.track(this.api().call('GET', '/v1/manifest', undefined, signedManifestSchema, { ...opts, replyKeys }));
     if (r.status === 304 || !r.value) return null;
     const installed = this.d.manifests.install(r.value);
     if (r.etag) this.d.settings.set('sync.manifestEtag', r.etag);
     return installed.version;
   }
 
-  /** Reserves an amount online. Throws SyncFailure('offline') when the program cannot be reached. */
-  async authorize(idempotencyKey: string, voucherId: string, campaignId: number, amountFen: number): Promise<AuthorizeResponse> {
+  /**
+   * Reserves an amount online, with the voucher's token as scanned as proof that the family is here.
+   * Throws SyncFailure('offline') when the program cannot be reached or its answer is not signed.
+   */
+  async authorize(
+    idempotencyKey: string,
+    voucherId: string,
+    campaignId: number,
+    amountFen: number,
+    token: string,
+  ): Promise<AuthorizeResponse> {
     const r = await this.track(
-      this.api().call('POST', '/v1/authorize', { idempotencyKey, voucherId, campaignId, amountFen }, authorizeResponseSchema, {
+      this.api().call('POST', '/v1/authorize', { idempotencyKey, voucherId, campaignId, amountFen, token }, authorizeResponseSchema, {
         timeoutMs: Math.min(3000, this.d.timeoutMs ?? 3000),
       }),
     );
@@ -328,6 +377,7 @@ function describe(e: unknown): unknown {
 export function toPosError(e: unknown): PosError {
   if (e instanceof PosError) return e;
   if (e instanceof SyncFailure) {
+    if (e.kind === 'offline' && e.code === UNSIGNED_REPLY) return new PosError('program_reply_unsigned', e.message);
     if (e.kind === 'offline') return new PosError('program_unreachable', e.message);
     const known = ['enroll_code_unknown', 'enroll_code_used', 'enroll_code_expired', 'device_exists', 'no_manifest'] as const;
     const code = (known as readonly string[]).includes(e.code) ? (e.code as (typeof known)[number]) : 'program_refused';

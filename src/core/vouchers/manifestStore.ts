@@ -21,11 +21,15 @@ export class ManifestStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** When this till last heard from the program (a manifest installed or, later, a sync). */
+  /** When this till last heard from the program: its last reply signed by the program (the offline limits count from here). */
   lastSyncAt(): string | null {
     return this.settings.get('sync.lastSuccessAt');
   }
 
+  /**
+   * Only the sync service calls this, on a reply the program signed for the request it answers.
+   * Installing a manifest is not contact: a manifest is public and can be replayed by anyone.
+   */
   markSynced(at = new Date(this.now()).toISOString()): void {
     this.settings.set('sync.lastSuccessAt', at);
   }
@@ -62,11 +66,21 @@ export class ManifestStore {
     return this.cached;
   }
 
-  /** Verifies and installs a newer manifest. Returns whether anything changed. */
-  install(signed: SignedManifest): { version: number; changed: boolean } {
+  /** The program server's reply keys, as the installed manifest names them. */
+  replyKeys(): ReadonlyMap<number, KeyObject> {
+    return this.current()?.serverKeys ?? new Map<number, KeyObject>();
+  }
+
+  /** Checks a manifest against the program's root key without installing it. */
+  verify(signed: SignedManifest): TrustedManifest {
     const key = this.key();
     if (!key) throw new PosError('no_trust_anchor', 'this till has no program key yet (not enrolled)');
-    const trusted = trustManifest(signed, key);
+    return trustManifest(signed, key);
+  }
+
+  /** Verifies and installs a newer manifest. Returns whether anything changed. */
+  install(signed: SignedManifest): { version: number; changed: boolean } {
+    const trusted = this.verify(signed);
     const newest = this.current();
     if (newest && trusted.version < newest.version) {
       throw new PosError('manifest_outdated', `manifest version ${trusted.version} is older than the installed ${newest.version}`, {
@@ -77,17 +91,13 @@ export class ManifestStore {
       .prepare<[number], { manifest: string }>('SELECT manifest FROM manifests WHERE version = ?')
       .get(trusted.version);
     if (existing) {
-      if (existing.manifest === signed.manifest) {
-        this.markSynced();
-        return { version: trusted.version, changed: false };
-      }
+      if (existing.manifest === signed.manifest) return { version: trusted.version, changed: false };
       throw new PosError('manifest_outdated', `a different manifest with version ${trusted.version} is already installed`);
     }
     this.db
       .prepare('INSERT INTO manifests (version, manifest, signature, installed_at) VALUES (?, ?, ?, ?)')
       .run(trusted.version, signed.manifest, signed.signature, new Date(this.now()).toISOString());
     this.cached = trusted;
-    this.markSynced();
     return { version: trusted.version, changed: true };
   }
 

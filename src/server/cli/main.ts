@@ -7,6 +7,7 @@ import { startProgramServer } from '../http/app';
 import { createOperatorToken } from '../http/operators';
 import { createEnrollmentCode, createMerchant } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
+import { listHeld, reviewHeld } from '../sync/review';
 import { approveStatement, createStatement, listStatements, payStatement } from '../sync/settlement';
 import { instantSchema } from '../program/inputs';
 import { KeyFiles } from '../program/keyFiles';
@@ -36,7 +37,10 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   cards --in FILE.csv --out FILE.pdf [--tz Asia/Shanghai] [--font FILE]
   merchants add --id M1 --name 店名                a partner shop
   merchants list
-  enroll-code --merchant M1 [--hours 72]          a one-time code for one of the shop's tills
+  enroll-code --merchant M1 [--hours 72]          a one-time code for one of the shop's tills, with the
+                                                  program's fingerprint (ABCD-EFGH-JKMN.7K2Q-XM9B-P3RT-VW4Z)
+  records held                                    records held for review (offline ones uploaded late)
+  records accept|reject RECORD_ID                 decide a held record (its void goes with it)
   statements create [--merchant M1] [--until ISO]  draft statements of accepted, unsettled records
   statements list
   statements approve ID
@@ -219,6 +223,23 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       case 'enroll-code': {
         const code = await createEnrollmentCode(store, need(values.merchant, '--merchant'), int(values.hours ?? '72', '--hours'));
         out(`enrollment code for ${values.merchant}: ${code} (one use, ${values.hours ?? 72} hours)`);
+        out('the part after "." is this program\'s fingerprint: the till enrolls only with a server holding this program\'s key');
+        break;
+      }
+      case 'records held': {
+        const held = await listHeld(store);
+        for (const r of held)
+          out(
+            `${r.recordId}\t${r.merchantId}\t#${r.seq}\t${r.type}\t${r.time}\t${formatYuan(r.amountFen)}\t${r.reason ?? ''}\treceived ${r.receivedAt}`,
+          );
+        if (held.length === 0) out('no records are held for review');
+        break;
+      }
+      case 'records accept':
+      case 'records reject': {
+        const id = need(rest[0], 'a record id');
+        const n = await reviewHeld(store, id, sub === 'accept' ? 'accept' : 'reject');
+        out(`${id} ${sub === 'accept' ? 'accepted' : 'rejected'} (${n} record${n === 1 ? '' : 's'}); the till sees it at its next sync`);
         break;
       }
       case 'statements create': {
@@ -257,7 +278,12 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         out(`operator token (shown once, keep it secret): ${await createOperatorToken(store, need(values.name, '--name'))}`);
         break;
       case 'serve': {
-        const server = await startProgramServer({ store, port: int(values.port ?? '8400', '--port'), host: values.host ?? '127.0.0.1' });
+        const server = await startProgramServer({
+          store,
+          port: int(values.port ?? '8400', '--port'),
+          host: values.host ?? '127.0.0.1',
+          replyKey: await program.replyKey(),
+        });
         out(`CareTill program server listening on ${server.url} (Ctrl+C to stop)`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

@@ -2,14 +2,20 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
+import { enrollBinding, requestBinding, signReply } from '../../trust/replySignature';
 import {
   authorizeRequestSchema,
   batchRequestSchema,
   DEVICE_HEADER,
   enrollRequestSchema,
+  HEAD_HEADER,
+  parseHead,
+  REPLY_KEY_HEADER,
+  REPLY_SIGNATURE_HEADER,
   requestSigningInput,
   SIGNATURE_HEADER,
   TIME_HEADER,
+  type JournalHead,
 } from '../../shared/sync/protocol';
 import {
   enrollmentCodeRequestSchema,
@@ -18,8 +24,10 @@ import {
   statementParamsSchema,
   statementRequestSchema,
 } from '../program/inputs';
+import type { ReplyKey } from '../program/program';
 import type { ProgramStore } from '../store/programStore';
 import { authorize, releaseAuthorization } from '../sync/authorize';
+import { noteCheckpoint } from '../sync/checkpoints';
 import { noteContact } from '../sync/contacts';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
@@ -32,6 +40,8 @@ export interface ProgramServerOptions {
   port: number;
   host?: string;
   now?: () => Date;
+  /** The server key every reply to a till is signed with (Program.replyKey()). */
+  replyKey: ReplyKey;
 }
 
 export interface RunningProgramServer {
@@ -43,7 +53,8 @@ export interface RunningProgramServer {
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
-    deviceId?: string;
+    /** What a signed reply to this request is bound to; set once the request itself verified. */
+    replyBinding?: string;
   }
 }
 
@@ -52,9 +63,11 @@ const MAX_REQUEST_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * The reference program server. Tills sign every request with their Ed25519 key (device id,
- * time, and a signature over method, path, time and the body's digest); operators use a bearer
- * token. Bodies are size-limited and validated with the shared zod schemas; errors are
- * { error: { code, message } } with a fitting status.
+ * time, journal head, and a signature over method, path, time, the body's digest and the head);
+ * the head is kept as a checkpoint (sync/checkpoints.ts). Every reply to a till's verified request
+ * (and to an enrollment) is signed with the server key the manifest names, bound to that request
+ * (src/trust/replySignature.ts). Operators use a bearer token. Bodies are size-limited and validated
+ * with the shared zod schemas; errors are { error: { code, message } } with a fitting status.
  */
 export async function startProgramServer(o: ProgramServerOptions): Promise<RunningProgramServer> {
   const now = o.now ?? (() => new Date());
@@ -87,11 +100,31 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     return r.data;
   };
 
-  const device = async (req: FastifyRequest): Promise<string> => {
+  // Replies are signed last, over the bytes that go out. A request that did not verify gets an
+  // unsigned answer: signing it would let anyone obtain signed refusals bound to a till's requests.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const binding =
+      req.replyBinding ?? (req.url === '/v1/enroll' && reply.statusCode === 200 ? enrollBinding(req.rawBody ?? '') : undefined);
+    if (binding === undefined) return payload;
+    const body =
+      payload === undefined || payload === null ? Buffer.alloc(0) : typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    if (!Buffer.isBuffer(body)) return payload; // a stream: no till route sends one
+    const etag = reply.getHeader('etag');
+    reply.header(REPLY_KEY_HEADER, String(o.replyKey.keyId));
+    reply.header(
+      REPLY_SIGNATURE_HEADER,
+      signReply(o.replyKey.privateKey, { status: reply.statusCode, binding, etag: typeof etag === 'string' ? etag : null, body }),
+    );
+    return payload;
+  });
+
+  /** The till behind a signed request, and its journal head; `checkpoint: false` when the route notes the head itself. */
+  const device = async (req: FastifyRequest, opts: { checkpoint?: boolean } = {}): Promise<{ deviceId: string; head: JournalHead }> => {
     const id = req.headers[DEVICE_HEADER];
     const ts = req.headers[TIME_HEADER];
     const sig = req.headers[SIGNATURE_HEADER];
-    if (typeof id !== 'string' || typeof ts !== 'string' || typeof sig !== 'string')
+    const head = parseHead(req.headers[HEAD_HEADER]);
+    if (typeof id !== 'string' || typeof ts !== 'string' || typeof sig !== 'string' || !head)
       throw new ServerError('unauthorized', 'signed request headers missing');
     if (Math.abs(now().getTime() - Date.parse(ts)) > MAX_REQUEST_SKEW_MS || Number.isNaN(Date.parse(ts)))
       throw new ServerError('stale_request', 'request time too far from the server clock');
@@ -107,14 +140,17 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     if (
       !verify(
         publicKeyFromBase64url(row.public_key),
-        Buffer.from(requestSigningInput(req.method, req.url, ts, digest)),
+        Buffer.from(requestSigningInput(req.method, req.url, ts, digest, head)),
         Buffer.from(sig, 'base64url'),
       )
     ) {
       throw new ServerError('bad_request_signature', 'request signature does not verify');
     }
-    await noteContact(o.store.sql, id, now());
-    return id;
+    req.replyBinding = requestBinding(sig);
+    const at = now();
+    await noteContact(o.store.sql, id, at);
+    if (opts.checkpoint !== false) await noteCheckpoint(o.store.sql, id, head, at);
+    return { deviceId: id, head };
   };
 
   const operator = async (req: FastifyRequest): Promise<void> => {
@@ -127,30 +163,34 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   app.post('/v1/enroll', async (req) => enroll(o.store, parse(enrollRequestSchema, req.body), now()));
 
   app.get('/v1/manifest', async (req, reply: FastifyReply) => {
-    await device(req);
+    const { deviceId, head } = await device(req, { checkpoint: false });
     const m = await o.store.latestManifest();
     if (!m) throw new ServerError('no_manifest', 'no manifest published');
+    // After this reply (new, or "nothing newer") the till has version m: its revocations bind every later record.
+    await noteCheckpoint(o.store.sql, deviceId, head, now(), m.version);
     const etag = `"v${m.version}"`;
     reply.header('ETag', etag);
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
     return { manifest: m.manifest, signature: m.signature };
   });
 
-  app.post('/v1/authorize', async (req) => authorize(o.store, await device(req), parse(authorizeRequestSchema, req.body), now()));
+  app.post('/v1/authorize', async (req) =>
+    authorize(o.store, (await device(req)).deviceId, parse(authorizeRequestSchema, req.body), now()),
+  );
 
   app.post('/v1/authorize/:id/release', async (req) => {
-    const deviceId = await device(req);
+    const { deviceId } = await device(req);
     const { id } = parse(z.strictObject({ id: z.uuid() }), req.params);
     return { released: await releaseAuthorization(o.store, deviceId, id) };
   });
 
   app.post('/v1/batches', { bodyLimit: 16 * 1024 * 1024 }, async (req) => {
-    const id = await device(req);
-    return intakeBatch(o.store, id, parse(batchRequestSchema, req.body), now());
+    const { deviceId } = await device(req);
+    return intakeBatch(o.store, deviceId, parse(batchRequestSchema, req.body), now());
   });
 
   app.get('/v1/status', async (req) => {
-    const deviceId = await device(req);
+    const { deviceId } = await device(req);
     // The cursor is the time of the last change the till saw ('' at first).
     const { cursor } = parse(z.strictObject({ cursor: z.union([z.literal(''), z.iso.datetime()]).default('') }), req.query);
     return deviceStatus(o.store, deviceId, cursor);

@@ -37,3 +37,5 @@ export class KeyFiles {
 
 export const ROOT_KEY = 'root';
 export const issuerKeyName = (keyId: number): string => `issuer-${keyId}`;
+/** The program server's reply-signing key (named in the manifest; kept online, unlike the root key). */
+export const serverKeyName = (keyId: number): string => `server-${keyId}`;

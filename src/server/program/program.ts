@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import { generateKeyPair, rawPublicKey, sign } from '../../trust/ed25519';
 import { manifestSigningInput } from '../../trust/trustedManifest';
 import { isNeverEligible } from '../../shared/domain/categories';
@@ -17,7 +17,7 @@ import { mint, withoutToken } from './mint';
 import { ProgramError } from './programError';
 import { reissueVouchers, type ReissueOptions, type ReissueResult } from './reissue';
 import { checkInput, keyIdSchema, merchantIdSchema, programIdSchema, programNameSchema, reasonSchema, validDaysSchema } from './inputs';
-import { issuerKeyName, ROOT_KEY, type KeyFiles } from './keyFiles';
+import { issuerKeyName, ROOT_KEY, serverKeyName, type KeyFiles } from './keyFiles';
 
 export { ProgramError } from './programError';
 
@@ -36,6 +36,12 @@ export interface IssueOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** What the program server signs its replies to tills with: a key the published manifest names. */
+export interface ReplyKey {
+  keyId: number;
+  privateKey: KeyObject;
+}
 
 /**
  * The program operator's actions: keys, campaigns, vouchers, revocations and the signed
@@ -194,9 +200,35 @@ export class Program {
     return { revoked, unknown, already };
   }
 
+  /**
+   * The key the program server signs its replies with (made once, kept in the key folder like the
+   * others), made sure to be named by the manifest tills are given: when the latest one predates
+   * it, the next version is published now. What `serve` (and the demo) start the server with.
+   */
+  async replyKey(now = new Date()): Promise<ReplyKey> {
+    const keyId = await this.ensureServerKey(now);
+    const latest = await this.store.latestManifest();
+    if (latest && !manifestSchema.parse(JSON.parse(latest.manifest)).serverKeys.some((k) => k.keyId === keyId))
+      await this.publishManifest(now);
+    return { keyId, privateKey: this.keys.read(serverKeyName(keyId)) };
+  }
+
+  private async ensureServerKey(now: Date): Promise<number> {
+    await this.requireProgram();
+    const newest = (await this.store.serverKeys()).at(-1);
+    if (newest) return newest.keyId;
+    // A key file left by a run that stopped before storing it is taken up, never overwritten.
+    const name = serverKeyName(1);
+    if (!this.keys.exists(name)) this.keys.write(name, generateKeyPair().privateKey);
+    const publicKey = rawPublicKey(crypto.createPublicKey(this.keys.read(name))).toString('base64url');
+    await this.store.addServerKey({ keyId: 1, publicKey }, now.toISOString());
+    return 1;
+  }
+
   /** Builds, signs and records the next manifest version. */
   async publishManifest(now = new Date()): Promise<SignedManifest & { version: number }> {
     const program = await this.requireProgram();
+    await this.ensureServerKey(now);
     const previous = await this.store.latestManifest();
     const manifest: Manifest = manifestSchema.parse({
       format: MANIFEST_FORMAT,
@@ -207,6 +239,7 @@ export class Program {
       keys: await this.store.listIssuerKeys(),
       campaigns: await this.store.listCampaigns(),
       revoked: await this.store.listRevocations(),
+      serverKeys: await this.store.serverKeys(),
     });
     const text = JSON.stringify(manifest);
     const signature = sign(this.keys.read(ROOT_KEY), manifestSigningInput(text)).toString('base64url');

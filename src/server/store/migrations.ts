@@ -169,4 +169,61 @@ export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
       CREATE INDEX records_offline ON records (device_id, type, time) WHERE auth_ref = 'offline';
     `,
   },
+  {
+    // Trust in both directions (issue 10, items 2 and 4). The program signs its replies to tills with
+    // a server key the manifest names. Every signed request carries the till's journal head: kept as
+    // a checkpoint per head seq with the program's own first and last time it was reported (and the
+    // newest manifest the till was given with it), so a record's claimed time can be bounded by what
+    // the till had recorded when. (device_contacts stays as it is: it is keyed by time, one row a
+    // minute, for the offline limits; checkpoints are keyed by seq.) A record can be held for review.
+    // SQLite cannot change a CHECK: the records table is rebuilt, with its indexes.
+    sqlite: `
+      CREATE TABLE server_keys (key_id INTEGER PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+      CREATE TABLE device_checkpoints (
+        device_id TEXT NOT NULL, head_seq INTEGER NOT NULL, head_hash TEXT NOT NULL, first_at TEXT NOT NULL, last_at TEXT NOT NULL,
+        manifest_version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (device_id, head_seq)
+      ) STRICT;
+      INSERT INTO device_checkpoints (device_id, head_seq, head_hash, first_at, last_at)
+        SELECT device_id, 0, '${'0'.repeat(64)}', enrolled_at, enrolled_at FROM devices;
+      ALTER TABLE devices ADD COLUMN last_time TEXT;
+      UPDATE devices SET last_time = (SELECT MAX(r.time) FROM records r WHERE r.device_id = devices.device_id);
+      CREATE TABLE records_v5 (
+        record_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, merchant_id TEXT NOT NULL, seq INTEGER NOT NULL, batch_id TEXT NOT NULL,
+        sale_id TEXT NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL, voucher_id TEXT NOT NULL, campaign_id INTEGER NOT NULL,
+        kind TEXT NOT NULL, amount_fen INTEGER NOT NULL, forfeited_fen INTEGER NOT NULL, other_tender_fen INTEGER NOT NULL,
+        categories TEXT NOT NULL, auth_ref TEXT NOT NULL, reverses TEXT, hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'held')), reason TEXT, statement_id TEXT,
+        received_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+        UNIQUE (device_id, seq)
+      ) STRICT;
+      INSERT INTO records_v5 (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen,
+                              forfeited_fen, other_tender_fen, categories, auth_ref, reverses, hash, status, reason, statement_id, received_at, updated_at)
+        SELECT record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen,
+               forfeited_fen, other_tender_fen, categories, auth_ref, reverses, hash, status, reason, statement_id, received_at, updated_at FROM records;
+      DROP TABLE records;
+      ALTER TABLE records_v5 RENAME TO records;
+      CREATE INDEX records_voucher ON records (voucher_id, status);
+      CREATE INDEX records_updated ON records (device_id, updated_at);
+      CREATE INDEX records_reverses ON records (reverses);
+      CREATE INDEX records_sale ON records (device_id, sale_id);
+      CREATE INDEX records_offline ON records (device_id, type, time) WHERE auth_ref = 'offline';
+      CREATE INDEX records_held ON records (status) WHERE status = 'held';
+    `,
+    postgres: `
+      CREATE TABLE server_keys (key_id INTEGER PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE device_checkpoints (
+        device_id TEXT NOT NULL, head_seq BIGINT NOT NULL, head_hash TEXT NOT NULL, first_at TEXT NOT NULL, last_at TEXT NOT NULL,
+        manifest_version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (device_id, head_seq)
+      );
+      INSERT INTO device_checkpoints (device_id, head_seq, head_hash, first_at, last_at)
+        SELECT device_id, 0, '${'0'.repeat(64)}', enrolled_at, enrolled_at FROM devices;
+      ALTER TABLE devices ADD COLUMN last_time TEXT;
+      UPDATE devices SET last_time = (SELECT MAX(r.time) FROM records r WHERE r.device_id = devices.device_id);
+      ALTER TABLE records DROP CONSTRAINT records_status_check;
+      ALTER TABLE records ADD CONSTRAINT records_status_check CHECK (status IN ('accepted', 'rejected', 'held'));
+      CREATE INDEX records_held ON records (status) WHERE status = 'held';
+    `,
+  },
 ];

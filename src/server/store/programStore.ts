@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { campaignSchema, type Campaign, type IssuerKey } from '../../shared/voucher/manifest';
+import { campaignSchema, type Campaign, type IssuerKey, type ServerKey } from '../../shared/voucher/manifest';
 import { PROGRAM_MIGRATIONS } from './migrations';
 import { openPostgresDriver } from './postgresDriver';
 import { ensurePrivateDir } from './privateFiles';
@@ -186,6 +186,16 @@ export class ProgramStore {
       keyId,
     ]);
     return r.changes === 1;
+  }
+
+  /** The program server's reply-signing keys, oldest first. */
+  async serverKeys(): Promise<ServerKey[]> {
+    const rows = await this.sql.all<{ key_id: number; public_key: string }>('SELECT key_id, public_key FROM server_keys ORDER BY key_id');
+    return rows.map((r) => ({ keyId: Number(r.key_id), publicKey: r.public_key }));
+  }
+
+  async addServerKey(k: ServerKey, createdAt: string): Promise<void> {
+    await this.sql.run('INSERT INTO server_keys (key_id, public_key, created_at) VALUES (?, ?, ?)', [k.keyId, k.publicKey, createdAt]);
   }
 
   async addCampaign(c: Campaign): Promise<void> {

@@ -1,12 +1,19 @@
 import crypto from 'node:crypto';
+import { publicKeyFromBase64url } from '../../trust/ed25519';
+import { provesPossession } from '../../trust/possession';
 import type { AuthorizeRequest, AuthorizeResponse, RejectReason } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import type { SqlDriver } from '../store/sqlDriver';
 import { ServerError } from './errors';
 import { judgeVoucherUse, loadVoucherContext } from './voucherRules';
 
-/** A reservation holds for two days; the record that captures it normally arrives within minutes. */
-export const RESERVATION_MS = 48 * 3_600_000;
+/**
+ * A reservation holds for minutes, not days: the sale commits right after the approval and its
+ * record, uploaded at once, captures it; a failed or voided sale gives it back (release). A hold
+ * the till never follows up ends by itself, so no till can block a voucher for long (issue 10,
+ * item 6). A record that arrives after its hold ended is judged like an offline one (intake).
+ */
+export const RESERVATION_MS = 10 * 60_000;
 
 interface AuthorizationRow {
   authorization_id: string;
@@ -34,7 +41,13 @@ export async function authorize(
       ? { status: 'declined', reason: row.reason ?? 'unknown_voucher' }
       : { status: 'approved', authorizationId: row.authorization_id, approvedFen: Number(row.amount_fen) };
   };
+  // Proof of possession first: without the voucher's own token nothing is stored or held.
+  if (!(await holdsVoucher(store.sql, req))) return { status: 'declined', reason: 'bad_token' };
   return store.sql.tx(async (t) => {
+    // The till's row first, as intake takes it: an authorization that arrives while the same sale's
+    // record is being taken (a reply that timed out, the sale recorded offline) waits for it and
+    // then sees the record, so no hold is left beside a recorded sale.
+    await t.get(`SELECT 1 AS x FROM devices WHERE device_id = ?${t.forUpdate}`, [deviceId]);
     const byKey = () => t.get<AuthorizationRow>('SELECT * FROM authorizations WHERE idem_key = ?', [req.idempotencyKey]);
     const prior = await byKey();
     if (prior) return answer(prior);
@@ -72,6 +85,22 @@ export async function authorize(
     }
     return reason ? { status: 'declined', reason } : { status: 'approved', authorizationId: id, approvedFen: req.amountFen };
   });
+}
+
+/**
+ * Whether the request carries the voucher's token, signed by the issuer key the program used for
+ * it. An unknown voucher passes here and is declined by the rules (`unknown_voucher`), as before.
+ */
+async function holdsVoucher(sql: SqlDriver, req: AuthorizeRequest): Promise<boolean> {
+  const v = await sql.get<{ campaign_id: number; key_id: number; public_key: string }>(
+    'SELECT v.campaign_id, v.key_id, k.public_key FROM vouchers v JOIN issuer_keys k ON k.key_id = v.key_id WHERE v.voucher_id = ?',
+    [req.voucherId],
+  );
+  if (!v) return true;
+  const key = publicKeyFromBase64url(v.public_key);
+  return provesPossession(req.token, { voucherId: req.voucherId, campaignId: Number(v.campaign_id), keyId: Number(v.key_id) }, (id) =>
+    id === Number(v.key_id) ? key : null,
+  );
 }
 
 /**

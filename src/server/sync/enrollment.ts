@@ -3,20 +3,16 @@ import { GENESIS_HASH } from '../../trust/chain';
 import type { EnrollRequest, EnrollResponse } from '../../shared/sync/protocol';
 import { checkInput, merchantIdSchema, merchantNameSchema, ttlHoursSchema } from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
+import { codeWithPin, newCode, normalizeCode } from '../../trust/enrollmentCode';
+import { noteCheckpoint } from './checkpoints';
 import { noteContact } from './contacts';
 import { ServerError } from './errors';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** Codes people type: Crockford Base32, dashes and case ignored, O/I/L read as 0/1/1. */
-export function normalizeCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-}
-
+/** The stored form of a code: only its hash, of the one-time part (a fingerprint after a "." is the till's to check). */
 export const hashCode = (code: string): string =>
   crypto
     .createHash('sha256')
-    .update(`caretill-enroll/1:${normalizeCode(code)}`)
+    .update(`caretill-enroll/1:${normalizeCode(code.split('.')[0]!)}`)
     .digest('hex');
 
 /** A partner shop. Its id and name are checked here, for the CLI and the HTTP API alike. */
@@ -30,7 +26,11 @@ export async function createMerchant(store: ProgramStore, merchantId: unknown, n
   if (r.changes === 0) throw new ServerError('merchant_exists', `merchant ${id} exists already`);
 }
 
-/** A one-time code for a shop's till, valid `ttlHours`. Only its hash is stored. */
+/**
+ * A one-time code for a shop's till, valid `ttlHours`, carrying the program's pin (a fingerprint
+ * of its root key, see src/trust/enrollmentCode.ts) so the till enrolls with this program only.
+ * Only the hash of the one-time part is stored.
+ */
 export async function createEnrollmentCode(
   store: ProgramStore,
   merchantIdInput: unknown,
@@ -39,23 +39,18 @@ export async function createEnrollmentCode(
 ): Promise<string> {
   const merchantId = checkInput(merchantIdSchema, merchantIdInput, 'merchantId');
   const ttlHours = checkInput(ttlHoursSchema, ttlHoursInput, 'ttlHours');
+  const program = await store.getProgram();
+  if (!program) throw new ServerError('not_found', 'no program here yet');
   const merchant = await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [merchantId]);
   if (!merchant) throw new ServerError('not_found', `no merchant ${merchantId}`);
-  const bytes = crypto.randomBytes(8);
-  let n = bytes.readBigUInt64BE() >> 4n;
-  let code = '';
-  for (let i = 0; i < 12; i++) {
-    code = CROCKFORD[Number(n & 31n)]! + code;
-    n >>= 5n;
-  }
-  const pretty = `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+  const code = newCode();
   await store.sql.run('INSERT INTO enrollment_codes (code_hash, merchant_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-    hashCode(pretty),
+    hashCode(code),
     merchantId,
     now.toISOString(),
     new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
   ]);
-  return pretty;
+  return codeWithPin(code, program.rootPublicKey);
 }
 
 /** Registers a till: its public key against a one-time code. A used, expired or unknown code stores nothing. */
@@ -78,6 +73,8 @@ export async function enroll(store: ProgramStore, req: EnrollRequest, now = new 
       [req.deviceId, row.merchant_id, req.publicKey, req.name, now.toISOString(), GENESIS_HASH],
     );
     await noteContact(t, req.deviceId, now); // the till's offline allowance starts here
+    // Its first checkpoint: an empty journal, and the manifest it is given now binds every record.
+    await noteCheckpoint(t, req.deviceId, { seq: 0, hash: GENESIS_HASH }, now, manifest.version);
     await t.run('UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?', [
       now.toISOString(),
       req.deviceId,

@@ -6,13 +6,15 @@ import {
   withinRecordBounds,
   type BatchRequest,
   type BatchResponse,
+  type RecordStatus,
   type RejectReason,
 } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import { isConcurrencyConflict, type Param, type SqlDriver } from '../store/sqlDriver';
+import { judgeClaimedTimes } from './checkpoints';
 import { ServerError } from './errors';
 import { judgeOfflineLimits, loadOfflineHistory } from './offlineLimits';
-import { chunks, judgeVoucherUse, loadVoucherContext } from './voucherRules';
+import { chunks, judgeVoucherUse, loadVoucherContext, type Reservation } from './voucherRules';
 
 /** Digest of a batch body: the same batch id with a different body is a conflict, never a second count. */
 export function batchDigest(b: BatchRequest): string {
@@ -20,7 +22,8 @@ export function batchDigest(b: BatchRequest): string {
   return crypto.createHash('sha256').update(JSON.stringify(b)).digest('hex');
 }
 
-type RecordStatus = { status: 'accepted' | 'rejected'; reason: RejectReason | null; amount: number };
+type Outcome = { status: RecordStatus; reason: RejectReason | null };
+type KnownRecord = Outcome & { amount: number };
 
 /**
  * Takes a till's batch in one transaction. The batch id is the idempotency key: the same batch
@@ -54,10 +57,16 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
   return store.sql.tx(async (t) => {
     // The till's row first: its batches are taken one at a time, so a resend that arrives while the
     // first copy is being taken waits for it and then finds its stored answer.
-    const device = await t.get<{ merchant_id: string; public_key: string; head_seq: number; head_hash: string; active: number }>(
-      `SELECT * FROM devices WHERE device_id = ?${t.forUpdate}`,
-      [batch.deviceId],
-    );
+    const device = await t.get<{
+      device_id: string;
+      merchant_id: string;
+      public_key: string;
+      head_seq: number;
+      head_hash: string;
+      active: number;
+      enrolled_at: string;
+      last_time: string | null;
+    }>(`SELECT * FROM devices WHERE device_id = ?${t.forUpdate}`, [batch.deviceId]);
     if (!device || device.active !== 1) throw new ServerError('unknown_device', 'this till is not enrolled');
     const seen = await t.get<{ body_hash: string; response: string }>('SELECT body_hash, response FROM batches WHERE batch_id = ?', [
       batch.batchId,
@@ -110,6 +119,9 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
       if (earlier.taken.has(r.id) || ids.has(r.id)) duplicate.add(r);
       ids.add(r.id);
     }
+    // Every claimed time against what the program saw of this till (checkpoints, receipt, enrollment, order).
+    const times = await judgeClaimedTimes(t, device, records, now);
+    if (times.forked) return rejectAll('bad_chain');
     const inRange = new Set(records.filter(withinRecordBounds));
     const status = earlier.status;
     const voidMatches = new Set<JournalRecord>();
@@ -124,17 +136,58 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
       records.map((r) => r.voucherId),
       batch.deviceId,
     );
-    const history = await loadOfflineHistory(t, batch.deviceId, records);
-    const overLimit = history
-      ? judgeOfflineLimits(
-          records,
-          history,
-          ctx.campaigns,
-          (id) => ctx.state.get(id)?.v.faceValueFen,
-          (r) => inRange.has(r) && (r.type === 'redeem' || voidMatches.has(r)),
-        )
-      : new Map<JournalRecord, RejectReason>();
+    // A redemption counts as authorized online only while its own hold lives; one whose hold expired
+    // (or was never this till's) is judged as an offline redemption, within the campaign's limits.
+    const nowMs = now.getTime();
+    const heldOnline = new Set<Reservation>();
+    const asOffline = new Map<JournalRecord, JournalRecord>();
+    const limitView = records.map((r) => {
+      if (r.authorization === 'offline' || r.type !== 'redeem') return r;
+      const own = ctx.ownReservation(r);
+      if (own && own.expiresAtMs >= nowMs && !heldOnline.has(own)) {
+        heldOnline.add(own);
+        return r;
+      }
+      const view = { ...r, authorization: 'offline' };
+      asOffline.set(view, r);
+      return view;
+    });
+    const original = (v: JournalRecord) => asOffline.get(v) ?? v;
+    const history = await loadOfflineHistory(t, batch.deviceId, limitView);
+    const overLimit = new Map<JournalRecord, RejectReason>();
+    if (history)
+      for (const [v, reason] of judgeOfflineLimits(
+        limitView,
+        history,
+        ctx.campaigns,
+        (id) => ctx.state.get(id)?.v.faceValueFen,
+        (v) => inRange.has(original(v)) && (v.type === 'redeem' || voidMatches.has(original(v))),
+      ))
+        overLimit.set(original(v), reason);
+    const offlineJudged = new Set(limitView.filter((v) => v.authorization === 'offline').map(original));
 
+    /**
+     * In order: what the record is (a reused id, out of range), whether its claimed time fits, then
+     * the rules for its use of the voucher (judged at its time, with every revocation the till had
+     * been told of), the offline limits; and an offline record that reaches the program later than
+     * the campaign's offline window after its sale is held for a person to review.
+     */
+    const judgeRecord = (r: JournalRecord): Outcome => {
+      const refuse = (reason: RejectReason): Outcome => ({ status: 'rejected', reason });
+      if (duplicate.has(r)) return refuse('duplicate_record');
+      if (!inRange.has(r)) return refuse('out_of_range');
+      const time = times.refused.get(r);
+      if (time === 'time_after_receipt' || time === 'time_before_enrollment') return refuse(time);
+      if (r.type === 'reverse') return time ? refuse(time) : judgeReverse(status, r);
+      const knownAt = times.knownAt.get(r);
+      const rule = categoriesProblem(r) ?? judgeVoucherUse(ctx, knownAt === undefined ? r : { ...r, knownAt }, device.merchant_id) ?? time;
+      const reason = rule ?? overLimit.get(r) ?? null;
+      if (reason) return refuse(reason);
+      const window = ctx.campaigns.get(r.campaignId)?.offline.maxHoursOffline;
+      if (offlineJudged.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
+        return { status: 'held', reason: 'late_upload' };
+      return { status: 'accepted', reason: null };
+    };
     const results: BatchResponse['results'] = [];
     const rows: Param[][] = [];
     const duplicates: Param[][] = [];
@@ -142,14 +195,8 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
     const released: string[] = [];
     const nowIso = now.toISOString();
     for (const r of records) {
-      const verdict: RejectReason | null = duplicate.has(r)
-        ? 'duplicate_record'
-        : !inRange.has(r)
-          ? 'out_of_range'
-          : r.type === 'reverse'
-            ? judgeReverse(status, r)
-            : (categoriesProblem(r) ?? judgeVoucherUse(ctx, r, device.merchant_id) ?? overLimit.get(r) ?? null);
-      const ok = verdict === null;
+      const outcome = judgeRecord(r);
+      const ok = outcome.status !== 'rejected'; // a held record counts against the voucher until it is reviewed
       if (r.type === 'redeem' && !duplicate.has(r)) {
         const own = ctx.ownReservation(r);
         if (own) {
@@ -158,8 +205,9 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
         }
         if (ok) ctx.apply(r.voucherId, r.amountFen, 1);
       } else if (ok) ctx.apply(r.voucherId, r.amountFen, -1);
-      status.set(r.id, { status: ok ? 'accepted' : 'rejected', reason: verdict, amount: r.amountFen });
-      results.push({ id: r.id, status: ok ? 'accepted' : 'rejected', reason: verdict });
+      status.set(r.id, { ...outcome, amount: r.amountFen });
+      results.push({ id: r.id, ...outcome });
+      const verdict = outcome.reason;
       if (duplicate.has(r)) {
         duplicates.push([r.deviceId, r.seq, r.id, batch.batchId, r.type, r.amountFen, JSON.stringify(r), nowIso]);
         continue;
@@ -183,7 +231,7 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
         r.authorization,
         r.reverses,
         r.hash,
-        ok ? 'accepted' : 'rejected',
+        outcome.status,
         verdict,
         nowIso,
         nowIso,
@@ -214,7 +262,12 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
           [state, ...chunk],
         );
     }
-    await t.run('UPDATE devices SET head_seq = ?, head_hash = ? WHERE device_id = ?', [chain.headSeq, chain.headHash, batch.deviceId]);
+    await t.run('UPDATE devices SET head_seq = ?, head_hash = ?, last_time = ? WHERE device_id = ?', [
+      chain.headSeq,
+      chain.headHash,
+      times.lastTime,
+      batch.deviceId,
+    ]);
     return saveResponse({ batchId: batch.batchId, results, headSeq: chain.headSeq });
   });
 }
@@ -227,7 +280,7 @@ async function loadEarlierRecords(
   t: SqlDriver,
   deviceId: string,
   records: JournalRecord[],
-): Promise<{ taken: Set<string>; redeems: Set<string>; reversed: Set<string>; status: Map<string, RecordStatus> }> {
+): Promise<{ taken: Set<string>; redeems: Set<string>; reversed: Set<string>; status: Map<string, KnownRecord> }> {
   const taken = new Set<string>();
   for (const chunk of chunks(
     records.map((r) => r.id),
@@ -237,14 +290,14 @@ async function loadEarlierRecords(
       taken.add(row.record_id);
   const redeems = new Set<string>();
   const reversed = new Set<string>();
-  const status = new Map<string, RecordStatus>();
+  const status = new Map<string, KnownRecord>();
   const targets = [...new Set(records.filter((r) => r.type === 'reverse' && r.reverses).map((r) => r.reverses!))];
   for (const chunk of chunks(targets, 500)) {
     const m = marks(chunk);
     const own = await t.all<{
       record_id: string;
       type: string;
-      status: 'accepted' | 'rejected';
+      status: RecordStatus;
       reason: RejectReason | null;
       amount_fen: number;
     }>(`SELECT record_id, type, status, reason, amount_fen FROM records WHERE device_id = ? AND record_id IN (${m})`, [deviceId, ...chunk]);
@@ -276,11 +329,12 @@ function categoriesProblem(r: JournalRecord): RejectReason | null {
   return sum === r.amountFen ? null : 'categories_mismatch';
 }
 
-/** A void follows its redemption: accepted if that was, rejected (with its reason) if that was. */
-function judgeReverse(status: ReadonlyMap<string, RecordStatus>, r: JournalRecord): RejectReason | null {
+/** A void follows its redemption: accepted if that was, held or rejected (with its reason) if that was. */
+function judgeReverse(status: ReadonlyMap<string, KnownRecord>, r: JournalRecord): Outcome {
   const orig = status.get(r.reverses ?? '');
-  if (!orig || orig.amount !== r.amountFen) return 'bad_reversal';
-  return orig.status === 'accepted' ? null : (orig.reason ?? 'bad_reversal');
+  if (!orig || orig.amount !== r.amountFen) return { status: 'rejected', reason: 'bad_reversal' };
+  if (orig.status === 'accepted') return { status: 'accepted', reason: null };
+  return { status: orig.status, reason: orig.reason ?? 'bad_reversal' };
 }
 
 const marks = (items: unknown[]) => items.map(() => '?').join(', ');

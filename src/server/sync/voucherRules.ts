@@ -17,18 +17,18 @@ import type { SqlDriver } from '../store/sqlDriver';
  */
 export interface Budget {
   faceValueFen: number;
-  /** Accepted spend, net of accepted voids, over the chain. */
+  /** Spend accepted or held, net of voids, over the chain. */
   net: number;
-  /** Accepted redemptions not voided, over the chain. */
+  /** Redemptions accepted or held, not voided, over the chain. */
   live: number;
   members: string[];
 }
 
 export interface VoucherState {
   v: VoucherRecord;
-  /** Accepted spend on this voucher, net of accepted voids. */
+  /** Spend on this voucher, net of voids, that was accepted or is held for review (a hold may yet be paid). */
   net: number;
-  /** Accepted redemptions of this voucher not voided. */
+  /** Redemptions of this voucher, accepted or held, not voided. */
   live: number;
   budget: Budget;
 }
@@ -54,6 +54,11 @@ export interface VoucherUse {
   categories: Record<string, unknown>;
   saleId: string;
   authorization: string;
+  /**
+   * When the newest manifest the till had fetched before this use was published (ms): every
+   * revocation in it binds the use, whatever time the till claims (DESIGN.md §5).
+   */
+  knownAt?: number;
 }
 
 export interface VoucherContext {
@@ -64,7 +69,7 @@ export interface VoucherContext {
   revokedKeys: Map<number, number>;
   /** The reservation made for this very sale, if any. */
   ownReservation(u: VoucherUse): Reservation | null;
-  /** Counts an accepted redemption (sign 1) or an accepted void (sign -1). */
+  /** Counts a redemption (sign 1) or a void (sign -1) that was accepted or held. */
   apply(voucherId: string, amountFen: number, sign: 1 | -1): void;
 }
 
@@ -100,8 +105,8 @@ export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<stri
     }
     const spend = await t.all<{ voucher_id: string; net: number | null; live: number }>(
       `SELECT r.voucher_id, SUM(CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END) AS net,
-              SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status = 'accepted') THEN 1 ELSE 0 END) AS live
-         FROM records r WHERE r.status = 'accepted' AND r.voucher_id IN (${m}) GROUP BY r.voucher_id`,
+              SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status IN ('accepted', 'held')) THEN 1 ELSE 0 END) AS live
+         FROM records r WHERE r.status IN ('accepted', 'held') AND r.voucher_id IN (${m}) GROUP BY r.voucher_id`,
       chunk,
     );
     for (const row of spend) {
@@ -195,9 +200,11 @@ export function judgeVoucherUse(ctx: VoucherContext, u: VoucherUse, merchantId: 
   const v = st?.v;
   if (!st || !v || v.campaignId !== u.campaignId || v.kind !== u.kind) return 'unknown_voucher';
   const sale = Date.parse(u.time);
+  // A revocation the till had been told of applies even to a use it dates earlier.
+  const revokedBy = Math.max(sale, u.knownAt ?? -Infinity);
   const keyRevokedAt = ctx.revokedKeys.get(v.keyId);
-  if (keyRevokedAt !== undefined && keyRevokedAt <= sale) return 'key_revoked';
-  if (v.revokedAt && Date.parse(v.revokedAt) <= sale) return 'revoked';
+  if (keyRevokedAt !== undefined && keyRevokedAt <= revokedBy) return 'key_revoked';
+  if (v.revokedAt && Date.parse(v.revokedAt) <= revokedBy) return 'revoked';
   if (sale - DEFAULT_CLOCK_SKEW_MS > v.validUntil * 1000 || sale + DEFAULT_CLOCK_SKEW_MS < v.validFrom * 1000) return 'expired';
   const campaign = ctx.campaigns.get(v.campaignId);
   if (!campaign) return 'unknown_voucher';

@@ -44,6 +44,11 @@ export const ERROR_CODES = [
   'invalid_barcode',
   'barcode_taken',
   'unknown_item',
+  // the shop's product list (import)
+  'import_unreadable',
+  'import_too_large',
+  'import_empty',
+  'import_columns_missing',
   // checkout
   'amount_too_large',
   'too_many_vouchers',
@@ -63,6 +68,11 @@ export const ERROR_CODES = [
   'device_exists',
   'no_manifest',
   'voucher_declined',
+  // trust in the program (issue 10, item 4)
+  'enroll_code_no_pin',
+  'program_key_mismatch',
+  'insecure_server_url',
+  'program_reply_unsigned',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -29,7 +29,25 @@ export const REJECT_REASONS = [
   'offline_too_long',
   /** The record's id was used by an earlier record: it is never counted twice. */
   'duplicate_record',
+  /** Dated later than the program received it (beyond the clock skew): a till's clock cannot be ahead of the upload. */
+  'time_after_receipt',
+  /** Dated before the till was enrolled. */
+  'time_before_enrollment',
+  /**
+   * Dated outside what the till itself told the program: before a request it signed when its
+   * journal had not reached this record yet, or after one it signed when the record existed.
+   */
+  'time_inconsistent',
+  /** Dated earlier than the record before it on the till's own journal. */
+  'time_out_of_order',
+  /** Held for review, not rejected: an offline record older than the campaign's offline window when it reached the program. */
+  'late_upload',
+  /** An authorization without the voucher's own code (signed by the program), or with another voucher's. */
+  'bad_token',
 ] as const;
+/** What the program made of a record: paid when settled, refused with a reason, or kept for a person to review. */
+export const RECORD_STATUSES = ['accepted', 'rejected', 'held'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** The most any one record, category or authorization may carry: ￥1,000,000. */
@@ -41,6 +59,7 @@ export const MAX_RECORD_CATEGORIES = 32;
 const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
 
 export const enrollRequestSchema = z.object({
+  /** The code part only (before the "."): the program's fingerprint stays with the till. */
   code: z.string().trim().min(4).max(40),
   deviceId: z.uuid(),
   /** Raw Ed25519 public key, base64url. */
@@ -66,6 +85,11 @@ export const authorizeRequestSchema = z.object({
   voucherId: z.string().regex(/^[0-9a-f]{32}$/),
   campaignId: z.number().int().min(1).max(0xffffffff),
   amountFen: z.number().int().positive().max(MAX_RECORD_FEN),
+  /**
+   * Proof of possession: the voucher's whole token as scanned. The program checks the issuer's
+   * signature and that it names `voucherId`, so a till that knows only an id cannot hold a voucher.
+   */
+  token: z.string().min(1).max(512),
 });
 
 export const authorizeResponseSchema = z.discriminatedUnion('status', [
@@ -145,7 +169,7 @@ export const batchRequestSchema = z.object({
 
 export const recordResultSchema = z.object({
   id: z.string(),
-  status: z.enum(['accepted', 'rejected']),
+  status: z.enum(RECORD_STATUSES),
   reason: z.enum(REJECT_REASONS).nullable(),
 });
 
@@ -190,11 +214,50 @@ export function batchSigningInput(b: Pick<BatchRequest, 'batchId' | 'deviceId' |
   return `caretill-batch/1\n${b.batchId}\n${b.deviceId}\n${b.records.map((r) => `${r.seq}:${r.id}:${r.hash}`).join('\n')}`;
 }
 
-/** What the till signs for every request: method, path, time and the body's digest. */
-export function requestSigningInput(method: string, path: string, timestamp: string, bodySha256: string): string {
-  return `caretill-request/1\n${method.toUpperCase()}\n${path}\n${timestamp}\n${bodySha256}`;
+/** The head of a till's journal: its last record's seq and hash (0 and the genesis hash when empty). */
+export interface JournalHead {
+  seq: number;
+  hash: string;
+}
+
+/** The head as the HEAD_HEADER carries it: `seq:hash`. */
+export const formatHead = (h: JournalHead): string => `${h.seq}:${h.hash}`;
+
+export function parseHead(text: unknown): JournalHead | null {
+  const m = typeof text === 'string' ? /^(0|[1-9][0-9]{0,14}):([0-9a-f]{64})$/.exec(text) : null;
+  return m ? { seq: Number(m[1]), hash: m[2]! } : null;
+}
+
+/**
+ * What the till signs for every request: method, path, time, the body's digest and its journal
+ * head. Version 2 added the head: the program keeps it as a checkpoint with its own clock, so a
+ * record's claimed time can be held against what the till had recorded when (DESIGN.md §5).
+ */
+export function requestSigningInput(method: string, path: string, timestamp: string, bodySha256: string, head: JournalHead): string {
+  return `caretill-request/2\n${method.toUpperCase()}\n${path}\n${timestamp}\n${bodySha256}\n${formatHead(head)}`;
 }
 
 export const DEVICE_HEADER = 'x-caretill-device';
 export const TIME_HEADER = 'x-caretill-time';
 export const SIGNATURE_HEADER = 'x-caretill-signature';
+/** The till's journal head when it signed the request (`seq:hash`), covered by the signature. */
+export const HEAD_HEADER = 'x-caretill-head';
+/** The program's reply signature (see src/trust/replySignature.ts) and the id of the server key that made it. */
+export const REPLY_SIGNATURE_HEADER = 'x-caretill-reply-signature';
+export const REPLY_KEY_HEADER = 'x-caretill-reply-key';
+
+/**
+ * Where a till may reach its program: `https://` anywhere, plain `http://` only on this machine
+ * (127.0.0.0/8, localhost, ::1), as the demo program runs. Voucher tokens travel in authorizations.
+ */
+export function isAllowedServerUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'https:') return true;
+  if (u.protocol !== 'http:') return false;
+  return u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(u.hostname);
+}

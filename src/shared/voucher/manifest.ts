@@ -30,6 +30,17 @@ export const issuerKeySchema = z.object({
   reason: z.string().max(200).optional(),
 });
 
+/**
+ * A key the program server signs its replies to tills with (authorizations, batch answers,
+ * status, "nothing newer"). Named here, in the root-signed manifest, so a till trusts a reply only
+ * from the program it enrolled with, and the root key itself never has to be online.
+ */
+export const serverKeySchema = z.object({
+  keyId: z.number().int().min(1).max(0xffff),
+  /** Raw 32-byte Ed25519 public key, base64url. */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+
 export const perVisitCapSchema = z
   .object({
     maxQuantity: z.number().int().positive().optional(),
@@ -79,6 +90,8 @@ export const manifestSchema = z.object({
   keys: z.array(issuerKeySchema),
   campaigns: z.array(campaignSchema),
   revoked: z.array(revocationSchema),
+  /** Server keys in use (more than one while a key is being replaced). Manifests before replies were signed have none. */
+  serverKeys: z.array(serverKeySchema).max(8).default([]),
 });
 
 export const signedManifestSchema = z.object({
@@ -92,6 +105,7 @@ export const signedManifestSchema = z.object({
 });
 
 export type IssuerKey = z.output<typeof issuerKeySchema>;
+export type ServerKey = z.output<typeof serverKeySchema>;
 export type Campaign = z.output<typeof campaignSchema>;
 export type CampaignInput = z.input<typeof campaignSchema>;
 export type Manifest = z.output<typeof manifestSchema>;

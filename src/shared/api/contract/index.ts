@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { authContract } from './auth';
+import { backofficeContract } from './backoffice';
 import { catalogContract } from './catalog';
+import { desktopContract } from './desktop';
 import { printingContract } from './printing';
 import { programContract } from './program';
 import { salesContract } from './sales';
@@ -20,6 +22,8 @@ export const posApiContract = {
   ...salesContract,
   ...printingContract,
   ...programContract,
+  ...desktopContract,
+  ...backofficeContract,
 } as const satisfies DomainContract;
 
 export type PosApiContract = typeof posApiContract;

@@ -8,7 +8,8 @@ export const programContract = {
     input: z
       .object({
         serverUrl: z.url({ protocol: /^https?$/ }).max(200),
-        code: z.string().trim().min(4).max(40),
+        /** One-time code and the program's fingerprint: ABCD-EFGH-JKMN.7K2Q-XM9B-P3RT-VW4Z (spaces allowed). */
+        code: z.string().trim().min(4).max(64),
         name: z.string().trim().max(60).default(''),
       })
       .strict(),

@@ -13,6 +13,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * the person's activity, so it never keeps an idle session alive.
    */
   polled?: true;
+  /**
+   * The method carries a file (a product list to import): the HTTP host accepts a request body up
+   * to this size for it alone; every other method keeps the host's small default limit.
+   */
+  maxBodyBytes?: number;
 }
 
 /** A domain's slice of the contract. Each domain file declares one with `satisfies DomainContract`. */

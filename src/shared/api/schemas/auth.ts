@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHOP_TYPES } from '../../domain/shopTypes';
 
 export const roleSchema = z.enum(['cashier', 'owner']);
 export const pinSchema = z.string().regex(/^\d{4,8}$/, 'PIN must be 4 to 8 digits');
@@ -18,6 +19,8 @@ export const setupInputSchema = z
     ownerName: z.string().trim().min(1).max(40),
     ownerPin: pinSchema,
     loadDemoCatalog: z.boolean(),
+    /** The kind of shop: the sample catalogue's quick keys follow it (baby goods, services …). */
+    shopType: z.enum(SHOP_TYPES).optional(),
   })
   .strict();
 
