@@ -75,6 +75,7 @@ export class ShiftBook {
       const z = this.compute(open, from, head, 0, null);
       openView = {
         number: z.number,
+        started: open !== undefined,
         openedAt: z.openedAt,
         openedBy: z.openedBy,
         openingFloatFen: z.cash.openingFloatFen,

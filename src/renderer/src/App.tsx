@@ -12,7 +12,11 @@ import { SaleProvider } from './checkout/SaleProvider';
 import { StatusBar } from './components/StatusBar';
 import { LeaveTillMode } from './desktop/LeaveTillMode';
 import { I18nProvider, useI18n } from './i18n/I18nProvider';
+import { DashboardScreen } from './backoffice/DashboardScreen';
+import { DayCloseScreen } from './backoffice/DayCloseScreen';
+import { ReportsScreen } from './backoffice/ReportsScreen';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
+import { ProductsScreen } from './products/ProductsScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { ManageScreen } from './screens/ManageScreen';
@@ -25,7 +29,7 @@ type Phase =
   | { kind: 'setup'; demo: boolean }
   | { kind: 'login' }
   | { kind: 'till'; user: User };
-type Tab = 'checkout' | 'history' | 'settlement' | 'manage' | 'diagnostics';
+type Tab = 'dashboard' | 'checkout' | 'history' | 'dayClose' | 'reports' | 'settlement' | 'products' | 'manage' | 'diagnostics';
 
 /** The app shell: first-run setup, sign-in, then the till with its tabs and status bar. */
 export function App() {
@@ -89,7 +93,14 @@ export function App() {
     <I18nProvider locale={locale} {...(timeZone ? { timeZone } : {})}>
       {/* The sale lives above the tabs: another screen, a sign-in again or a reload never loses the basket. */}
       <SaleProvider shopName={shopName}>
-        <Shell phase={phase} shopName={shopName} onLocale={changeLocale} onLogin={signedIn} onLogout={() => void signOut()} />
+        <Shell
+          phase={phase}
+          shopName={shopName}
+          timeZone={timeZone}
+          onLocale={changeLocale}
+          onLogin={signedIn}
+          onLogout={() => void signOut()}
+        />
       </SaleProvider>
       {expired && phase.kind === 'till' && (
         <ReauthDialog
@@ -109,12 +120,14 @@ export function App() {
 function Shell({
   phase,
   shopName,
+  timeZone,
   onLocale,
   onLogin,
   onLogout,
 }: {
   phase: Phase;
   shopName: string | null;
+  timeZone: string | undefined;
   onLocale: (l: Locale) => void;
   onLogin: (r: LoginResult) => void;
   onLogout: () => void;
@@ -122,13 +135,18 @@ function Shell({
   const { t, locale } = useI18n();
   const [tab, setTab] = useState<Tab>('checkout');
   const user = phase.kind === 'till' ? phase.user : null;
+  // Everyone lands on the counter (a shop opens to sell); the owner's dashboard is the first tab.
   const tabs: Array<[Tab, MessageKey, string]> = user
     ? [
+        ...(user.role === 'owner' ? ([['dashboard', 'nav.dashboard', '']] as Array<[Tab, MessageKey, string]>) : []),
         ['checkout', 'nav.checkout', 'F1'],
         ['history', 'nav.history', 'F8'],
+        ['dayClose', 'nav.dayClose', ''],
         ...(user.role === 'owner'
           ? ([
+              ['reports', 'nav.reports', ''],
               ['settlement', 'nav.settlement', ''],
+              ['products', 'nav.products', ''],
               ['manage', 'nav.manage', ''],
             ] as Array<[Tab, MessageKey, string]>)
           : []),
@@ -157,6 +175,10 @@ function Shell({
     body = tab === 'diagnostics' ? <DiagnosticsScreen /> : <SetupScreen demo={phase.demo} onDone={onLogin} />;
   else if (phase.kind === 'login') body = tab === 'diagnostics' ? <DiagnosticsScreen /> : <LoginScreen onLogin={onLogin} />;
   else if (tab === 'history') body = <HistoryScreen shopName={shopName} />;
+  else if (tab === 'dashboard') body = <DashboardScreen />;
+  else if (tab === 'products') body = <ProductsScreen />;
+  else if (tab === 'dayClose') body = <DayCloseScreen />;
+  else if (tab === 'reports') body = <ReportsScreen {...(timeZone ? { timeZone } : {})} />;
   else if (tab === 'manage') body = <ManageScreen />;
   else if (tab === 'settlement') body = <SettlementScreen />;
   else if (tab === 'diagnostics') body = <DiagnosticsScreen />;

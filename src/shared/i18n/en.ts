@@ -4,7 +4,7 @@ import type { MessageKey } from './zh-CN';
 export const en: Record<MessageKey, string> = {
   'app.title': 'CareTill',
   'app.subtitle': '关爱收银台',
-  'nav.diagnostics': 'About & diagnostics',
+  'nav.diagnostics': 'About',
   'nav.language': 'Language',
   'lang.zh-CN': '中文',
   'lang.en': 'English',
@@ -49,11 +49,11 @@ export const en: Record<MessageKey, string> = {
   'common.retry': 'Retry',
 
   'nav.checkout': 'Checkout',
-  'nav.history': 'Today’s sales',
-  'nav.manage': 'Shop settings',
+  'nav.history': 'Today',
+  'nav.manage': 'Settings',
   'nav.setup': 'First-run setup',
   'nav.login': 'Sign in',
-  'nav.logout': 'Sign out ({name})',
+  'nav.logout': 'Sign out',
   'role.cashier': 'Cashier',
   'role.owner': 'Owner',
   'reauth.title': 'Enter your PIN again',

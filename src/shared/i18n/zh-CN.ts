@@ -53,7 +53,7 @@ export const zhCN = {
   'nav.manage': '店铺管理',
   'nav.setup': '首次设置',
   'nav.login': '登录',
-  'nav.logout': '退出（{name}）',
+  'nav.logout': '退出',
   'role.cashier': '收银员',
   'role.owner': '店主',
   'reauth.title': '请重新输入密码',

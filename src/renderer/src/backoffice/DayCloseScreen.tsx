@@ -14,7 +14,7 @@ import { ZReportView } from './ZReportView';
  */
 export function DayCloseScreen() {
   const api = useApi();
-  const { t, err, money, dateTime } = useI18n();
+  const { t, err, money, dateTime, date, time } = useI18n();
   const shift = useCall(() => api.getShift({}), { intervalMs: 5000 });
   const [float, setFloat] = useState('');
   const [counted, setCounted] = useState('');
@@ -72,12 +72,14 @@ export function DayCloseScreen() {
   return (
     <section className="panel" aria-labelledby="close-title">
       <h1 id="close-title">{t('close.title')}</h1>
-      {s?.open ? (
+      {s?.open && (
         <div className="cards" data-testid="shift-open">
           <div className="card">
             <div className="card-label">{t('close.shift', { number: s.open.number })}</div>
-            <div className="card-value">{dateTime(s.open.openedAt)}</div>
-            <div className="muted small">{t('close.sales', { count: s.open.salesCount })}</div>
+            <div className="card-value">{time(s.open.openedAt)}</div>
+            <div className="muted small">
+              {date(s.open.openedAt)} · {t('close.sales', { count: s.open.salesCount })}
+            </div>
           </div>
           <div className="card">
             <div className="card-label">{t('zreport.float')}</div>
@@ -90,7 +92,8 @@ export function DayCloseScreen() {
             </div>
           </div>
         </div>
-      ) : (
+      )}
+      {!s?.open?.started && (
         <form
           className="form inline"
           onSubmit={(e) => {

@@ -35,6 +35,8 @@ export const shiftStateSchema = z.object({
   open: z
     .object({
       number: z.number().int(),
+      /** False while nobody has opened it (sales since the last close belong to it all the same). */
+      started: z.boolean(),
       openedAt: z.string(),
       openedBy: z.string(),
       openingFloatFen: fen,
