@@ -271,6 +271,22 @@ describe('files in every shape and encoding', () => {
     expect(code(await api.previewImport({ file: tooBig }))).toBe('validation');
   });
 
+  it('tells the screen how far a large import has got while it runs', async () => {
+    const file = fileArg('big.xlsx', xlsxBytes(bigList(10_000)));
+    const seen = new Set<string>();
+    let running = true;
+    const work = api.commitImport({ file }).finally(() => (running = false));
+    while (running) {
+      const p = value(await api.getImportProgress({}));
+      if (p.stage === 'checking') expect(p.total).toBe(10_000);
+      seen.add(p.stage === 'checking' && p.done > 0 ? 'rows' : p.stage);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(value(await work).created).toBe(10_000);
+    expect(seen).toContain('rows');
+    expect(value(await api.getImportProgress({}))).toEqual({ stage: 'idle', done: 0, total: 0 });
+  });
+
   it('never half-applies: a failure while saving leaves the catalogue as it was', async () => {
     const before = value(await api.listProducts({ limit: 200 }));
     h.services.db.exec(

@@ -47,6 +47,7 @@ interface Analysis {
 
 const SAMPLE_ROWS = 8;
 const CHUNK = 2000;
+const CACHE_MS = 10 * 60_000;
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -63,6 +64,7 @@ export class CatalogImport {
   private state: ImportProgress = { stage: 'idle', done: 0, total: 0 };
   private job = 0;
   private cache: { key: string; file: ReadFile } | null = null;
+  private forget: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: CatalogImportDeps) {}
 
@@ -251,6 +253,9 @@ export class CatalogImport {
     const file = readImportFile(bytes, req.file.fileName, req.encoding);
     if (!file.sheets.some((s) => s.rows.some((r) => r.some((c) => c.trim() !== '')))) throw new PosError('import_empty', 'no rows');
     this.cache = { key, file };
+    // A large workbook is not kept once the owner has walked away from the wizard.
+    clearTimeout(this.forget);
+    this.forget = setTimeout(() => (this.cache = null), CACHE_MS).unref();
     return file;
   }
 

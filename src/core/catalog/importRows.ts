@@ -129,7 +129,8 @@ export class RowChecker {
     else if ([...name].length > MAX_NAME) bad('name_too_long', { max: MAX_NAME });
     const price = parsePriceCell(cell(this.mapping.price));
     if (!price.ok) bad(price.code, price.params);
-    const label = oneLine(cell(this.mapping.category));
+    // The owner maps names of up to 60 characters (categoryMapSchema); longer ones are cut the same way everywhere.
+    const label = oneLine(cell(this.mapping.category)).slice(0, 60);
     this.labels.set(label, (this.labels.get(label) ?? 0) + 1);
     const category = this.category(label);
     if (!category) bad(label === '' ? 'category_blank' : 'category_unknown', { label: label.slice(0, 40) });

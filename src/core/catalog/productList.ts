@@ -28,8 +28,8 @@ export interface ProductQuery {
 const COLUMNS = 'i.id, i.name, i.spec, i.price_fen, i.unit, i.category, i.quick_key, i.active, i.updated_at';
 
 /**
- * The owner's view of the catalogue (a reader: it never writes): pages of items with their
- * barcodes, spec, state and eligibility, searched like the cashier's finder. Retired items stay
+ * The owner's view of the catalogue (a reader: it never writes): pages of items in pinyin order
+ * with their barcodes, spec, state and eligibility, searched like the cashier's finder. Retired items stay
  * listable so one retired by mistake can be brought back.
  */
 export class ProductQueries {
@@ -55,7 +55,7 @@ export class ProductQueries {
     const total = (this.db.prepare(`SELECT count(*) AS n FROM items i WHERE ${sql}`).get(params) as { n: number }).n;
     const rows = this.db
       .prepare<Record<string, string | number>, ProductRow>(
-        `SELECT ${COLUMNS} FROM items i WHERE ${sql} ORDER BY i.name, i.id LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
+        `SELECT ${COLUMNS} FROM items i WHERE ${sql} ORDER BY i.pinyin, i.name, i.id LIMIT ${Math.trunc(q.limit)} OFFSET ${Math.trunc(q.offset)}`,
       )
       .all(params);
     return { total, rows: this.withCodes(rows) };

@@ -315,10 +315,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- Pinyin initials of the name (婴儿湿巾 → yesj), computed when an item is saved so a search
       -- never converts 20,000 names; NULL until computed (rows from before this version are
-      -- filled in when the catalogue opens). spec: 规格 (800g, 73cm), from the shop's own list.
+      -- filled in when the catalogue opens); the owner's list is in pinyin order. spec: 规格
+      -- (800g, 73cm), from the shop's own list.
       ALTER TABLE items ADD COLUMN pinyin TEXT;
       ALTER TABLE items ADD COLUMN spec TEXT NOT NULL DEFAULT '';
-      CREATE INDEX items_active_name ON items (active, name);
+      CREATE INDEX items_active_pinyin ON items (active, pinyin, name);
     `,
   },
 ];

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/api/errors';
 import type { ImportPreview, ImportResult } from '../../../shared/api/schemas/catalogImport';
 import { useApi } from '../api/ApiContext';
@@ -28,10 +28,14 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
 
   const request = (f: PickedFile, o: ImportOptions) => ({ file: f, ...o });
 
+  // The owner may change two things quickly: only the answer to the latest change is shown.
+  const latest = useRef(0);
   const check = async (f: PickedFile, o: ImportOptions) => {
+    const mine = ++latest.current;
     setBusy(true);
     setOptions(o);
     const r = await api.previewImport(request(f, o));
+    if (mine !== latest.current) return;
     setBusy(false);
     setError(r.ok ? null : r.error);
     if (r.ok) setPreview(r.value);
@@ -71,8 +75,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       </div>
 
       {!result && (
-        <div className="import-drop">
-          <p>{t('import.intro')}</p>
+        <div className={preview ? 'import-drop compact' : 'import-drop'}>
+          {!preview && <p>{t('import.intro')}</p>}
           <input
             type="file"
             accept=".xlsx,.xls,.csv,.txt"
@@ -81,7 +85,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             onChange={(e) => void pick(e.target.files?.[0])}
             data-testid="import-file"
           />
-          <p className="muted small">{t('import.pickHint')}</p>
+          {!preview && <p className="muted small">{t('import.pickHint')}</p>}
         </div>
       )}
       {busy && <ImportProgressBar />}

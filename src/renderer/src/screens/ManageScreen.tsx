@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { DesktopSettingsPanel } from '../desktop/DesktopSettingsPanel';
 import { PrinterSettingsPanel } from '../printing/PrinterSettingsPanel';
 import { VoicePanel } from './VoicePanel';
+import { BackupPanel } from '../backoffice/BackupPanel';
 
 /** The owner's corner: cashier accounts and a check of the journal's integrity. */
 export function ManageScreen() {
@@ -88,6 +89,7 @@ export function ManageScreen() {
         {t('manage.verify')}
       </button>
       {check && <p data-testid="journal-check">{check}</p>}
+      <BackupPanel />
     </section>
   );
 }
