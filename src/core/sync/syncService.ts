@@ -12,9 +12,7 @@ import {
 } from '../../shared/sync/protocol';
 import { signedManifestSchema, type SignedManifest } from '../../shared/voucher/manifest';
 import { PosError } from '../../shared/api/errors';
-import { publicKeyFromBase64url, sign } from '../../trust/ed25519';
-import { pinMatches, splitEnrollmentCode } from '../../trust/enrollmentCode';
-import { trustManifest } from '../../trust/trustedManifest';
+import { sign } from '../../trust/ed25519';
 import type { Db } from '../db/open';
 import type { Journal } from '../journal/journal';
 import type { SyncState } from '../../shared/api/schemas/sync';
@@ -23,6 +21,7 @@ import type { SettingsStore } from '../system/settings';
 import type { ManifestStore } from '../vouchers/manifestStore';
 import { SyncClient, SyncFailure, UNSIGNED_REPLY } from './client';
 import type { DeviceKey } from './deviceKey';
+import { checkEnrollment, pinnedReplyKeys } from './pinnedProgram';
 
 export interface SyncDeps {
   db: Db;
@@ -157,12 +156,7 @@ export class SyncService {
    */
   async enroll(serverUrl: string, code: string, name: string): Promise<{ merchantId: string; merchantName: string }> {
     if (this.enrolled()) throw new PosError('already_enrolled', 'this till is enrolled already');
-    const parts = splitEnrollmentCode(code);
-    if (!parts) throw new PosError('enroll_code_no_pin', 'the enrollment code carries no program fingerprint', { field: 'code' });
-    if (!isAllowedServerUrl(serverUrl))
-      throw new PosError('insecure_server_url', 'the program address must use https (plain http only on this machine)', {
-        field: 'serverUrl',
-      });
+    const parts = checkEnrollment(serverUrl, code);
     const publicKey = this.d.key.ensure();
     let r;
     try {
@@ -171,14 +165,7 @@ export class SyncService {
         '/v1/enroll',
         { code: parts.code, deviceId: this.d.deviceId(), publicKey, name },
         enrollResponseSchema,
-        {
-          signed: false,
-          replyKeys: (v) => {
-            if (!v || !pinMatches(parts.pin, v.rootPublicKey))
-              throw new PosError('program_key_mismatch', "the server's program key does not match the enrollment code's fingerprint");
-            return trustManifest(v.manifest, publicKeyFromBase64url(v.rootPublicKey)).serverKeys;
-          },
-        },
+        { signed: false, replyKeys: pinnedReplyKeys(parts.pin) },
       );
     } catch (e) {
       throw toPosError(e);

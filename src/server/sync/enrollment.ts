@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { GENESIS_HASH } from '../../trust/chain';
+import { codeWithPin, newCode, normalizeCode } from '../../trust/enrollmentCode';
 import type { EnrollRequest, EnrollResponse } from '../../shared/sync/protocol';
 import { checkInput, merchantIdSchema, merchantNameSchema, ttlHoursSchema } from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
-import { codeWithPin, newCode, normalizeCode } from '../../trust/enrollmentCode';
 import { noteCheckpoint } from './checkpoints';
 import { noteContact } from './contacts';
 import { ServerError } from './errors';

@@ -13,8 +13,8 @@ import type { ProgramStore } from '../store/programStore';
 import { isConcurrencyConflict, type Param, type SqlDriver } from '../store/sqlDriver';
 import { judgeClaimedTimes } from './checkpoints';
 import { ServerError } from './errors';
-import { judgeOfflineLimits, loadOfflineHistory } from './offlineLimits';
-import { chunks, judgeVoucherUse, loadVoucherContext, type Reservation } from './voucherRules';
+import { judgeOfflineLimits, loadOfflineHistory, offlineView } from './offlineLimits';
+import { chunks, judgeVoucherUse, loadVoucherContext } from './voucherRules';
 
 /** Digest of a batch body: the same batch id with a different body is a conflict, never a second count. */
 export function batchDigest(b: BatchRequest): string {
@@ -136,35 +136,19 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
       records.map((r) => r.voucherId),
       batch.deviceId,
     );
-    // A redemption counts as authorized online only while its own hold lives; one whose hold expired
-    // (or was never this till's) is judged as an offline redemption, within the campaign's limits.
     const nowMs = now.getTime();
-    const heldOnline = new Set<Reservation>();
-    const asOffline = new Map<JournalRecord, JournalRecord>();
-    const limitView = records.map((r) => {
-      if (r.authorization === 'offline' || r.type !== 'redeem') return r;
-      const own = ctx.ownReservation(r);
-      if (own && own.expiresAtMs >= nowMs && !heldOnline.has(own)) {
-        heldOnline.add(own);
-        return r;
-      }
-      const view = { ...r, authorization: 'offline' };
-      asOffline.set(view, r);
-      return view;
-    });
-    const original = (v: JournalRecord) => asOffline.get(v) ?? v;
-    const history = await loadOfflineHistory(t, batch.deviceId, limitView);
+    const view = offlineView(records, ctx, nowMs);
+    const history = await loadOfflineHistory(t, batch.deviceId, view.records);
     const overLimit = new Map<JournalRecord, RejectReason>();
     if (history)
       for (const [v, reason] of judgeOfflineLimits(
-        limitView,
+        view.records,
         history,
         ctx.campaigns,
         (id) => ctx.state.get(id)?.v.faceValueFen,
-        (v) => inRange.has(original(v)) && (v.type === 'redeem' || voidMatches.has(original(v))),
+        (v) => inRange.has(view.original(v)) && (v.type === 'redeem' || voidMatches.has(view.original(v))),
       ))
-        overLimit.set(original(v), reason);
-    const offlineJudged = new Set(limitView.filter((v) => v.authorization === 'offline').map(original));
+        overLimit.set(view.original(v), reason);
 
     /**
      * In order: what the record is (a reused id, out of range), whether its claimed time fits, then
@@ -184,7 +168,7 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
       const reason = rule ?? overLimit.get(r) ?? null;
       if (reason) return refuse(reason);
       const window = ctx.campaigns.get(r.campaignId)?.offline.maxHoursOffline;
-      if (offlineJudged.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
+      if (view.offline.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
         return { status: 'held', reason: 'late_upload' };
       return { status: 'accepted', reason: null };
     };

@@ -3,7 +3,7 @@ import type { Campaign } from '../../shared/voucher/manifest';
 import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
 import type { SqlDriver } from '../store/sqlDriver';
 import { CONTACT_GRAIN_MS } from './contacts';
-import { chunks } from './voucherRules';
+import { chunks, type Reservation, type VoucherContext } from './voucherRules';
 
 /**
  * The campaign's offline limits (DESIGN.md §5), re-checked by the program for records the till
@@ -40,6 +40,39 @@ export interface OfflineHistory {
 }
 
 const isOfflineSpend = (r: JournalRecord) => r.type === 'redeem' && r.authorization === 'offline' && r.amountFen > 0;
+
+/**
+ * The batch as the offline limits see it. A redemption counts as authorized online only while its
+ * own hold lives (RESERVATION_MS): one whose hold had ended when it arrived, or that names a hold
+ * not its own (or one another record of the batch took), is judged as an offline redemption,
+ * within the campaign's limits, and held for review if it arrives later than the offline window.
+ */
+export function offlineView(
+  records: JournalRecord[],
+  ctx: Pick<VoucherContext, 'ownReservation'>,
+  nowMs: number,
+): { records: JournalRecord[]; original: (r: JournalRecord) => JournalRecord; offline: Set<JournalRecord> } {
+  const taken = new Set<Reservation>();
+  const originals = new Map<JournalRecord, JournalRecord>();
+  const offline = new Set<JournalRecord>();
+  const view = records.map((r) => {
+    if (r.type !== 'redeem') return r;
+    if (r.authorization === 'offline') {
+      offline.add(r);
+      return r;
+    }
+    const own = ctx.ownReservation(r);
+    if (own && own.expiresAtMs >= nowMs && !taken.has(own)) {
+      taken.add(own);
+      return r;
+    }
+    const v = { ...r, authorization: 'offline' };
+    originals.set(v, r);
+    offline.add(r);
+    return v;
+  });
+  return { records: view, original: (v) => originals.get(v) ?? v, offline };
+}
 
 /** Reads what judging the batch's offline records needs; null when it has none. A few set queries. */
 export async function loadOfflineHistory(t: SqlDriver, deviceId: string, records: JournalRecord[]): Promise<OfflineHistory | null> {

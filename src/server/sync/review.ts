@@ -1,7 +1,7 @@
+import { z } from 'zod';
 import type { RejectReason } from '../../shared/sync/protocol';
 import { checkInput } from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
-import { z } from 'zod';
 import { ServerError } from './errors';
 
 /**
