@@ -8,6 +8,7 @@ import { DATABASE_FILE, type CoreConfig } from './config';
 import { openDatabase, type Db } from './db/open';
 import { Backups } from './backoffice/backup';
 import { Reports } from './backoffice/reports';
+import { recoverFromProgram } from './backoffice/recovery';
 import { applyPendingRestore } from './backoffice/restore';
 import { Retention } from './backoffice/retention';
 import { ShiftBook } from './backoffice/shifts';
@@ -162,7 +163,21 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     ...printingHandlers({ printing, queries: sales }),
     ...programHandlers({ db, sync, settings }),
     ...desktopHandlers({ settings, users, shell: options.desktopShell }),
-    ...backofficeHandlers({ db, dataDir: config.dataDir, deviceId, users, shifts, reports, backups, printing, settings, now }),
+    ...backofficeHandlers({
+      db,
+      dataDir: config.dataDir,
+      deviceId,
+      users,
+      shifts,
+      reports,
+      backups,
+      printing,
+      settings,
+      journal,
+      sync,
+      log: log.child({ room: 'backoffice' }),
+      now,
+    }),
   };
   const roleOf = (ctx: CallContext, activity: boolean) => users.require(ctx.sessionToken, activity).role;
 
@@ -170,7 +185,14 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   printing.retryNow();
   printing.startMonitor();
   if (options.backgroundJobs !== false) backups.startDaily(undefined, undefined, () => retention.purgeDue());
-  if (restored) log.warn({ file: restored.file, headSeq: restored.headSeq }, 'restored from a backup');
+  if (restored) {
+    log.warn({ file: restored.file, headSeq: restored.headSeq }, 'restored from a backup');
+    // What the till made after that backup is at the program: fetched back as soon as it answers.
+    recoverFromProgram({ db, journal, deviceId, sync, now, log: log.child({ room: 'backoffice' }) }).then(
+      (r) => log.info(r, 'recovery after restore'),
+      (err: unknown) => log.warn({ err }, 'recovery after restore failed: the owner can run it from the back office'),
+    );
+  }
   log.info({ host: config.host, version: config.appVersion, deviceId }, 'till started');
 
   return {

@@ -8,7 +8,7 @@ import type { Logger } from '../system/log';
 export interface RecoveredRecord {
   record: JournalRecord;
   /** What the program said of it. */
-  status: 'accepted' | 'rejected';
+  status: 'accepted' | 'rejected' | 'held';
   reason: string | null;
   statementId: string | null;
 }
@@ -121,4 +121,21 @@ export function reinsertRecovered(
   const headSeq = ordered.length ? ordered[ordered.length - 1]!.record.seq : head.seq;
   if (ordered.length) d.log.warn({ from: ordered[0]!.record.seq, to: headSeq }, 'records recovered from the program');
   return { inserted: ordered.length, headSeq, problem: null };
+}
+
+/**
+ * Asks the program for this till's records past what it has acknowledged here, and writes back
+ * those that continue the chain. Run after a restore (automatically) and from the back office.
+ */
+export async function recoverFromProgram(d: {
+  db: Db;
+  journal: Journal;
+  deviceId: string;
+  log: Logger;
+  now: () => number;
+  sync: { enrolled(): boolean; uploadedUpTo(): number; ownRecords(afterSeq: number): Promise<RecoveredRecord[]> };
+}): Promise<{ inserted: number; headSeq: number; problem: string | null }> {
+  if (!d.sync.enrolled()) return { inserted: 0, headSeq: d.journal.head().seq, problem: 'not_enrolled' };
+  const fetched = await d.sync.ownRecords(Math.min(d.sync.uploadedUpTo(), d.journal.head().seq));
+  return reinsertRecovered(d, fetched);
 }

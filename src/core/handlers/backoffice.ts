@@ -7,10 +7,14 @@ import type { Backups } from '../backoffice/backup';
 import { dashboard } from '../backoffice/dashboard';
 import { journalFile, reportFile } from '../backoffice/exports';
 import type { Reports } from '../backoffice/reports';
+import { recoverFromProgram } from '../backoffice/recovery';
 import { stageRestore } from '../backoffice/restore';
 import type { ShiftBook } from '../backoffice/shifts';
 import type { Db } from '../db/open';
+import type { Journal } from '../journal/journal';
 import type { PrintService } from '../printing/printService';
+import { toPosError, type SyncService } from '../sync/syncService';
+import type { Logger } from '../system/log';
 import type { SettingsStore } from '../system/settings';
 
 export interface BackofficeDeps {
@@ -23,6 +27,9 @@ export interface BackofficeDeps {
   backups: Backups;
   printing: PrintService;
   settings: SettingsStore;
+  journal: Journal;
+  sync: SyncService;
+  log: Logger;
   now: () => number;
 }
 
@@ -79,6 +86,13 @@ export const backofficeHandlers = (d: BackofficeDeps): HandlersFor<typeof backof
       d.settings.set('backup.keep', keep);
       d.settings.set('retention.days', retentionDays);
       return d.backups.state();
+    },
+    recoverFromProgram: async () => {
+      try {
+        return await recoverFromProgram({ ...d, log: d.log });
+      } catch (e) {
+        throw toPosError(e);
+      }
     },
     stageRestore: ({ file }) => stageRestore(d.dataDir, d.deviceId, file),
   };

@@ -23,6 +23,8 @@ export class DeviceKey {
     private readonly protector: KeyProtector = fileOnly,
   ) {}
 
+  private cachedPublic: string | undefined;
+
   private get file(): string {
     return path.join(this.dir, 'device-key.bin');
   }
@@ -38,7 +40,13 @@ export class DeviceKey {
       fs.writeFileSync(this.file, this.protector.protect(Buffer.from(privateKeyToPem(pair.privateKey))), { mode: 0o600, flag: 'wx' });
       fs.chmodSync(this.file, 0o600);
     }
-    return rawPublicKey(crypto.createPublicKey(this.key())).toString('base64url');
+    return this.publicKey();
+  }
+
+  /** The raw public key, base64url (cached: the status bar asks whether the till is enrolled every few seconds). */
+  publicKey(): string {
+    this.cachedPublic ??= rawPublicKey(crypto.createPublicKey(this.key())).toString('base64url');
+    return this.cachedPublic;
   }
 
   key(): KeyObject {

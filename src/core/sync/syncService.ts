@@ -5,6 +5,8 @@ import {
   batchResponseSchema,
   batchSigningInput,
   enrollResponseSchema,
+  recoveryResponseSchema,
+  type RecoveryResponse,
   isAllowedServerUrl,
   statusResponseSchema,
   type AuthorizeResponse,
@@ -103,8 +105,15 @@ export class SyncService {
     );
   }
 
+  /**
+   * Enrolled: a program address, a device key, and that very key registered with the program. A
+   * database restored on a new PC names the old PC's key, so the new PC is not enrolled until the
+   * owner re-enrolls it (with a recovery code), even if an earlier attempt made a key.
+   */
   enrolled(): boolean {
-    return this.serverUrl() !== null && this.d.key.exists();
+    if (this.serverUrl() === null || !this.d.key.exists()) return false;
+    const registered = this.d.settings.get('sync.enrolledKey');
+    return registered === null || registered === this.d.key.publicKey();
   }
 
   connection(): 'not_enrolled' | 'online' | 'offline' {
@@ -157,6 +166,8 @@ export class SyncService {
   async enroll(serverUrl: string, code: string, name: string): Promise<{ merchantId: string; merchantName: string }> {
     if (this.enrolled()) throw new PosError('already_enrolled', 'this till is enrolled already');
     const parts = checkEnrollment(serverUrl, code);
+    // A new PC restoring a till: the key registered with the program was the dead PC's, and the program forgets it.
+    this.client = null;
     const publicKey = this.d.key.ensure();
     let r;
     try {
@@ -177,6 +188,7 @@ export class SyncService {
       this.d.settings.set('program.merchantId', v.merchantId);
       this.d.settings.set('program.merchantName', v.merchantName);
       this.d.settings.set('sync.serverUrl', serverUrl);
+      this.d.settings.set('sync.enrolledKey', publicKey);
     })();
     this.client = null;
     this.lastOk = this.d.now();
@@ -225,6 +237,23 @@ export class SyncService {
   /** Records the program has not acknowledged yet. */
   pending(): number {
     return Math.max(0, this.d.journal.head().seq - this.acknowledgedSeq());
+  }
+
+  /** The journal seq up to which the program has answered for every record (recovery starts after it). */
+  uploadedUpTo(): number {
+    return this.acknowledgedSeq();
+  }
+
+  /** This till's own records as the program holds them, after `afterSeq`, page by page (recovery). */
+  async ownRecords(afterSeq: number): Promise<RecoveryResponse['records']> {
+    const all: RecoveryResponse['records'] = [];
+    let after = afterSeq;
+    for (;;) {
+      const r = (await this.track(this.api().call('GET', `/v1/records?after=${after}`, undefined, recoveryResponseSchema))).value!;
+      all.push(...r.records);
+      if (!r.more || r.records.length === 0) return all;
+      after = r.records[r.records.length - 1]!.record.seq;
+    }
   }
 
   private acknowledgedSeq(): number {

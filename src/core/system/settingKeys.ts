@@ -78,6 +78,8 @@ export const settingKeys = {
   /** The program's root public key (base64url), pinned at enrollment. */
   'program.rootPublicKey': { schema: text(64).nullable(), default: null },
   'sync.serverUrl': { schema: text(200).nullable(), default: null },
+  /** The device public key the program registered (null: enrolled before this was kept). */
+  'sync.enrolledKey': { schema: text(64).nullable(), default: null },
   /** ISO time of the last successful contact with the program (offline limits count from it). */
   'sync.lastSuccessAt': { schema: text(40).nullable(), default: null },
   'sync.manifestEtag': { schema: text(200).nullable(), default: null },

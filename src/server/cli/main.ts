@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { formatYuan, parseYuan } from '../../shared/domain/money';
 import { startProgramServer } from '../http/app';
 import { createOperatorToken } from '../http/operators';
-import { createEnrollmentCode, createMerchant } from '../sync/enrollment';
+import { createEnrollmentCode, createMerchant, createRecoveryCode } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
 import { listHeld, reviewHeld } from '../sync/review';
 import { approveStatement, createStatement, listStatements, payStatement } from '../sync/settlement';
@@ -78,6 +78,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       tz: { type: 'string' },
       font: { type: 'string' },
       merchant: { type: 'string' },
+      device: { type: 'string' },
       name: { type: 'string' },
       hours: { type: 'string' },
       until: { type: 'string' },
@@ -96,7 +97,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   const store = await openProgramStore(home);
   const program = new Program(store, new KeyFiles(path.join(home, 'keys')));
   try {
-    const single = ['init', 'enroll-code', 'serve'].includes(command);
+    const single = ['init', 'enroll-code', 'recovery-code', 'serve'].includes(command);
     switch (`${command} ${single ? '' : (sub ?? '')}`.trim()) {
       case 'init': {
         const id = need(values.id, '--id');
@@ -220,6 +221,12 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         ))
           out(`${m.merchant_id}\t${m.name}`);
         break;
+      case 'recovery-code': {
+        const code = await createRecoveryCode(store, need(values.device, '--device'), int(values.hours ?? '24', '--hours'));
+        out(`recovery code for till ${values.device}: ${code} (one use, ${values.hours ?? 24} hours)`);
+        out("on the replacement PC: restore the till's backup (npm start -- --restore FILE), sign in as the owner, enroll with this code");
+        break;
+      }
       case 'enroll-code': {
         const code = await createEnrollmentCode(store, need(values.merchant, '--merchant'), int(values.hours ?? '72', '--hours'));
         out(`enrollment code for ${values.merchant}: ${code} (one use, ${values.hours ?? 72} hours)`);

@@ -32,6 +32,7 @@ import { noteContact } from '../sync/contacts';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
 import { intakeBatch } from '../sync/intake';
+import { recordsForRecovery } from '../sync/recovery';
 import { approveStatement, createStatement, deviceStatus, listStatements, payStatement } from '../sync/settlement';
 import { hashToken } from './operators';
 
@@ -175,6 +176,14 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     reply.header('ETag', etag);
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
     return { manifest: m.manifest, signature: m.signature };
+  });
+
+  // A till's own records back, for a till restored from a backup or a new PC (the back office's recovery).
+  app.get<{ Querystring: { after?: string } }>('/v1/records', async (req) => {
+    const { deviceId: id } = await device(req);
+    const after = Number(req.query.after ?? '0');
+    if (!Number.isInteger(after) || after < 0) throw new ServerError('bad_request', 'after: a journal seq');
+    return recordsForRecovery(o.store.sql, id, after);
   });
 
   app.post('/v1/authorize', async (req) =>

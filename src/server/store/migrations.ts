@@ -226,4 +226,16 @@ export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
       CREATE INDEX records_held ON records (status) WHERE status = 'held';
     `,
   },
+  {
+    // Recovery (the back office): a till restored from an old backup, or a new PC, fetches its own
+    // records back and re-checks the chain. Each record's hash covers its cashier: keep it.
+    sqlite: `ALTER TABLE records ADD COLUMN cashier_id INTEGER NOT NULL DEFAULT 0;`,
+    postgres: `ALTER TABLE records ADD COLUMN cashier_id BIGINT NOT NULL DEFAULT 0;`,
+  },
+  {
+    // A recovery code re-enrolls a replacement PC as the same till (its device id, journal and
+    // checkpoints go on); only the new PC's public key changes. One use, short-lived, like enrollment codes.
+    sqlite: `ALTER TABLE enrollment_codes ADD COLUMN for_device TEXT;`,
+    postgres: `ALTER TABLE enrollment_codes ADD COLUMN for_device TEXT;`,
+  },
 ];

@@ -219,13 +219,14 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
         verdict,
         nowIso,
         nowIso,
+        r.cashierId,
       ]);
     }
     for (const chunk of chunks(rows, 200)) {
       await t.run(
         `INSERT INTO records (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
-                              other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+                              other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at, cashier_id)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         chunk.flat(),
       );
     }

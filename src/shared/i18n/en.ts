@@ -751,4 +751,8 @@ export const en: Record<MessageKey, string> = {
   'error.import_too_large': 'The file is too large (over 20 MB). Split it into several files.',
   'error.import_empty': 'The file is empty.',
   'error.import_columns_missing': 'Choose the columns for the name and the price first ({name}).',
+  'backup.recover': 'Fetch records back from the program',
+  'backup.recovered': '{count} record(s) fetched back from the program; the journal’s chain is whole.',
+  'backup.recoverProblem':
+    'The program’s records do not continue this till’s journal ({problem}); nothing was taken. Call the program and support.',
 };

@@ -719,6 +719,9 @@ export const zhCN = {
   'error.import_too_large': '文件太大（超过 20 MB）。请分成几个文件导入。',
   'error.import_empty': '文件里没有内容。',
   'error.import_columns_missing': '还没有为商品名称或售价选择对应的列（{name}）。',
+  'backup.recover': '从项目方取回流水',
+  'backup.recovered': '已从项目方取回 {count} 条流水，流水链完整。',
+  'backup.recoverProblem': '项目方的流水和本收银台的对不上（{problem}），没有取回任何流水。请联系项目方和技术支持。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

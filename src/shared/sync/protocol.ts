@@ -199,6 +199,21 @@ export const statusResponseSchema = z.object({
   cursor: z.string(),
 });
 
+/** A till's own records, as the program holds them: for a till restored from a backup or a new PC. */
+export const recoveryResponseSchema = z.object({
+  records: z.array(
+    z.object({
+      record: journalRecordSchema,
+      status: z.enum(['accepted', 'rejected', 'held']),
+      reason: z.string().max(60).nullable(),
+      statementId: z.string().max(80).nullable(),
+    }),
+  ),
+  /** More records follow: ask again after the last seq. */
+  more: z.boolean(),
+});
+export type RecoveryResponse = z.output<typeof recoveryResponseSchema>;
+
 export type JournalRecord = z.output<typeof journalRecordSchema>;
 export type CategoryAmount = z.output<typeof categoryAmountSchema>;
 export type EnrollRequest = z.output<typeof enrollRequestSchema>;

@@ -45,6 +45,25 @@ export function BackupPanel() {
         <button type="button" className="primary" onClick={() => void act(api.backupNow({}), t('backup.done'))} data-testid="backup-now">
           {t('backup.now')}
         </button>
+        <button
+          type="button"
+          onClick={() =>
+            void api.recoverFromProgram({}).then((r) => {
+              setError(r.ok ? null : r.error);
+              setMessage(
+                r.ok
+                  ? t(r.value.problem ? 'backup.recoverProblem' : 'backup.recovered', {
+                      count: r.value.inserted,
+                      problem: r.value.problem ?? '',
+                    })
+                  : null,
+              );
+            })
+          }
+          data-testid="recover"
+        >
+          {t('backup.recover')}
+        </button>
       </div>
       <form
         className="form inline"

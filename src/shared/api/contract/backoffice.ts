@@ -71,6 +71,12 @@ export const backofficeContract = {
     output: backupStateSchema,
     access: 'owner',
   },
+  /** After a restore or on a new PC: this till's records the program holds, checked and written back. */
+  recoverFromProgram: {
+    input: noArgs,
+    output: z.object({ inserted: z.number().int(), headSeq: z.number().int(), problem: z.string().nullable() }),
+    access: 'owner',
+  },
   stageRestore: {
     input: z.object({ file: z.string().trim().min(1).max(500) }).strict(),
     output: z.object({ headSeq: z.number().int() }),
