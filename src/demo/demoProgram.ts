@@ -85,7 +85,10 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
 }
 
 /** Sets the demo program up once; returns the vouchers issued now (with their tokens), or null. */
-async function ensureProgram(store: ProgramStore, program: Program): Promise<IssuedVoucher[] | null> {
+async function ensureProgram(
+  store: ProgramStore,
+  program: Program,
+): Promise<Array<IssuedVoucher & { demoNote?: 'expired' | 'revoked' }> | null> {
   if (!(await store.getProgram()))
     await program.init('DEMO', '关爱基金会（演示）', 'Care Foundation (demo)', new Date(Date.now() - 60_000));
   if ((await store.listCampaigns()).length === 0) {
@@ -93,11 +96,29 @@ async function ensureProgram(store: ProgramStore, program: Program): Promise<Iss
     await program.createCampaign(childCampaign);
   }
   let issued: IssuedVoucher[] | null = null;
-  if ((await store.listVouchers()).length === 0)
+  if ((await store.listVouchers()).length === 0) {
+    // Two vouchers that a till must refuse, so a newcomer sees refusals too: one whose validity
+    // ended yesterday (its window opened with the campaign) and one the program revoked.
+    const campaignStart = new Date((await store.getCampaign(1))!.validFrom);
+    const expired = await program.issueVouchers({
+      campaignId: 1,
+      count: 1,
+      faceValueFen: 5000,
+      validFrom: campaignStart,
+      validUntil: new Date(Math.max(campaignStart.getTime() + 3_600_000, Date.now() - 86_400_000)),
+    });
+    const revoked = await program.issueVouchers({ campaignId: 1, count: 1, faceValueFen: 5000 });
+    await program.revoke(
+      revoked.map((v) => v.voucherId),
+      '演示：已作废的券',
+    );
     issued = [
       ...(await program.issueVouchers({ campaignId: 1, count: 8, faceValueFen: 5000 })),
       ...(await program.issueVouchers({ campaignId: 2, count: 4, faceValueFen: 20000 })),
+      ...expired.map((v) => ({ ...v, demoNote: 'expired' as const })),
+      ...revoked.map((v) => ({ ...v, demoNote: 'revoked' as const })),
     ];
+  }
   if (!(await store.latestManifest())) await program.publishManifest();
   if (!(await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [DEMO_MERCHANT])))
     await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
@@ -113,12 +134,25 @@ async function reissueDemoVouchers(program: Program, store: ProgramStore): Promi
   return r.issued;
 }
 
-function writeDemoCsv(csv: string, vouchers: IssuedVoucher[], campaigns: ReadonlyMap<number, Campaign>): void {
+/** The demo's voucher list; `note` names the two a till must refuse (the token stays the last column). */
+function writeDemoCsv(
+  csv: string,
+  vouchers: Array<IssuedVoucher & { demoNote?: 'expired' | 'revoked' }>,
+  campaigns: ReadonlyMap<number, Campaign>,
+): void {
+  const note = { expired: '已过期（演示拒收）expired', revoked: '已作废（演示拒收）revoked' };
   writePrivateFile(
     csv,
     stringifyCsv(
-      vouchers.map((v) => [campaigns.get(v.campaignId)?.names.zh ?? '', v.kind, v.faceValueFen / 100, holderCode(v.holderTag), v.token]),
-      { header: true, columns: ['campaign', 'kind', 'value_yuan', 'holder_code', 'token'], bom: true },
+      vouchers.map((v) => [
+        campaigns.get(v.campaignId)?.names.zh ?? '',
+        v.kind,
+        v.faceValueFen / 100,
+        holderCode(v.holderTag),
+        v.demoNote ? note[v.demoNote] : '',
+        v.token,
+      ]),
+      { header: true, columns: ['campaign', 'kind', 'value_yuan', 'holder_code', 'note', 'token'], bom: true },
     ),
   );
 }

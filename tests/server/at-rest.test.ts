@@ -132,9 +132,11 @@ describe('the embedded demo program', () => {
       expect(mode(demo.dir)).toBe('700');
       expect(mode(demo.csv)).toBe('600');
       const rows = () => parseCsv(fs.readFileSync(demo.csv), { columns: true, bom: true }) as Array<Record<string, string>>;
-      const first = rows();
-      expect(first).toHaveLength(12);
-      expect(Object.keys(first[0]!)).toEqual(['campaign', 'kind', 'value_yuan', 'holder_code', 'token']);
+      const all = rows();
+      // 12 to use, and two the till must refuse: one expired, one revoked (named in the note column).
+      expect(all).toHaveLength(14);
+      expect(Object.keys(all[0]!)).toEqual(['campaign', 'kind', 'value_yuan', 'holder_code', 'note', 'token']);
+      const first = all.filter((r) => r.note === '');
       const verdict = (token: string) =>
         verifyVoucher(token, {
           manifest: services.manifests.current(),
@@ -143,6 +145,9 @@ describe('the embedded demo program', () => {
           skewMs: DEFAULT_CLOCK_SKEW_MS,
         });
       for (const r of first) expect(verdict(r.token!).ok).toBe(true);
+      expect(verdict(all.find((r) => r.note.includes('expired'))!.token!)).toMatchObject({ ok: false, code: 'expired' });
+      expect(verdict(all.find((r) => r.note.includes('revoked'))!.token!)).toMatchObject({ ok: false, code: 'revoked' });
+      expect(first).toHaveLength(12);
       const cards = await demo.cards;
       expect(cards).not.toBeNull();
       expect(mode(cards!)).toBe('600');
@@ -150,22 +155,24 @@ describe('the embedded demo program', () => {
       // The demo's server has the store open too; read it through another connection.
       const text = await everything(store);
       await store.close();
-      for (const r of first) expect(text).not.toContain(r.token!.slice(4, 40));
+      for (const r of all) expect(text).not.toContain(r.token!.slice(4, 40));
 
       // A second start leaves the list as it is.
       await demo.close();
       demo = (await startDemoProgram(services))!;
-      expect(rows().map((r) => r.token)).toEqual(first.map((r) => r.token));
+      expect(rows().map((r) => r.token)).toEqual(all.map((r) => r.token));
       await demo.close();
 
       // Deleted: the next start re-issues what is left, and the old codes stop working.
       fs.rmSync(demo.csv);
       demo = (await startDemoProgram(services))!;
+      // What is left: the 12 and the expired one (the revoked one is gone for good).
       const second = rows();
-      expect(second).toHaveLength(12);
-      expect(second.map((r) => r.holder_code).sort()).toEqual(first.map((r) => r.holder_code).sort());
+      expect(second).toHaveLength(13);
+      const expiredHolder = all.find((r) => r.note.includes('expired'))!.holder_code;
+      expect(second.map((r) => r.holder_code).sort()).toEqual([...first.map((r) => r.holder_code), expiredHolder].sort());
       await services.sync.refreshManifest();
-      for (const r of second) expect(verdict(r.token!).ok).toBe(true);
+      for (const r of second.filter((x) => x.holder_code !== expiredHolder)) expect(verdict(r.token!).ok).toBe(true);
       expect(verdict(first[0]!.token!)).toMatchObject({ ok: false, code: 'revoked' });
       await demo.cards;
       await demo.close();
