@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { createServices, type Services } from '../../src/core/services';
 import { startProgramServer, type RunningProgramServer } from '../../src/server/http/app';
 import { KeyFiles } from '../../src/server/program/keyFiles';
@@ -159,4 +159,30 @@ export async function sell(services: Services, session: { token: string }, itemN
     },
     { sessionToken: session.token },
   );
+}
+
+/**
+ * The usual frame of a store test: a fresh program world before each test (skipped with a notice
+ * where PostgreSQL is missing), and whatever the test registers in `cleanups` undone after it.
+ */
+export function useProgramWorld(kind: StoreKind): { readonly world: ProgramWorld; cleanups: Array<() => void> } {
+  let world: ProgramWorld | undefined;
+  const cleanups: Array<() => void> = [];
+  beforeEach(async ({ skip }) => {
+    if (!kind.available) {
+      console.warn(`NOTICE: ${kind.name} store tests skipped (PostgreSQL not installed)`);
+      skip();
+    }
+    world = await programWorld(kind);
+  });
+  afterEach(async () => {
+    cleanups.splice(0).forEach((c) => c());
+    await world?.close();
+  });
+  return {
+    get world() {
+      return world!;
+    },
+    cleanups,
+  };
 }

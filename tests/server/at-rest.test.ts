@@ -145,8 +145,8 @@ describe('the embedded demo program', () => {
           skewMs: DEFAULT_CLOCK_SKEW_MS,
         });
       for (const r of first) expect(verdict(r.token!).ok).toBe(true);
-      expect(verdict(all.find((r) => r.note.includes('expired'))!.token!)).toMatchObject({ ok: false, code: 'expired' });
-      expect(verdict(all.find((r) => r.note.includes('revoked'))!.token!)).toMatchObject({ ok: false, code: 'revoked' });
+      expect(verdict(all.find((r) => (r.note ?? '').includes('expired'))!.token!)).toMatchObject({ ok: false, code: 'expired' });
+      expect(verdict(all.find((r) => (r.note ?? '').includes('revoked'))!.token!)).toMatchObject({ ok: false, code: 'revoked' });
       expect(first).toHaveLength(12);
       const cards = await demo.cards;
       expect(cards).not.toBeNull();
@@ -169,7 +169,7 @@ describe('the embedded demo program', () => {
       // What is left: the 12 and the expired one (the revoked one is gone for good).
       const second = rows();
       expect(second).toHaveLength(13);
-      const expiredHolder = all.find((r) => r.note.includes('expired'))!.holder_code;
+      const expiredHolder = all.find((r) => (r.note ?? '').includes('expired'))!.holder_code;
       expect(second.map((r) => r.holder_code).sort()).toEqual([...first.map((r) => r.holder_code), expiredHolder].sort());
       await services.sync.refreshManifest();
       for (const r of second.filter((x) => x.holder_code !== expiredHolder)) expect(verdict(r.token!).ok).toBe(true);

@@ -1,28 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recoverFromProgram } from '../../src/core/backoffice/recovery';
 import { createServices } from '../../src/core/services';
-import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';
+import { enrolledTill, useProgramWorld, sell, STORES } from '../helpers/program';
 
 describe.each(STORES)('recovery from the program, on $name', (kind) => {
-  let world: ProgramWorld;
-  const cleanups: Array<() => void> = [];
-  beforeEach(async ({ skip }) => {
-    if (!kind.available) {
-      console.warn(`NOTICE: ${kind.name} store tests skipped (PostgreSQL not installed)`);
-      skip();
-    }
-    world = await programWorld(kind);
-  });
-  afterEach(async () => {
-    cleanups.splice(0).forEach((c) => c());
-    await world?.close();
-  });
+  const t = useProgramWorld(kind);
+  const { cleanups } = t;
 
   it('a till restored from an old backup gets back every record made after it, continues the chain, and uploads nothing twice', async () => {
-    const till = await enrolledTill(world);
-    const [a, b, c] = await world.issue('baby', 3);
+    const till = await enrolledTill(t.world);
+    const [a, b, c] = await t.world.issue('baby', 3);
     expect((await sell(till.services, till.session, '飞鹤', 1, [a!.token])).ok).toBe(true);
     await till.services.sync.syncNow();
     const backup = await till.services.backups.backupNow('test');
@@ -60,20 +49,20 @@ describe.each(STORES)('recovery from the program, on $name', (kind) => {
     expect(restored.sync.pending()).toBe(0);
     expect(restored.sales.get(saleId).voidedAt).not.toBeNull();
     // The next sale continues the chain at seq 5 and the program accepts it.
-    const [d] = await world.issue('baby', 1);
+    const [d] = await t.world.issue('baby', 1);
     const session = restored.users.login(restored.users.list().find((u) => u.role === 'cashier')!.id, '5678');
     expect((await sell(restored, session, '飞鹤', 1, [d!.token])).ok).toBe(true);
     await restored.sync.syncNow();
     const st = restored.db.prepare("SELECT count(*) AS n FROM record_status WHERE status = 'accepted'").get() as { n: number };
     expect(st.n).toBe(5);
     // The program counted every record once.
-    expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n).toBe(5);
+    expect((await t.world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n).toBe(5);
   });
 
   it('a replacement PC becomes the same till with a backup, the owner’s PIN and a recovery code; the old key is refused from then on', async () => {
-    const till = await enrolledTill(world);
+    const till = await enrolledTill(t.world);
     cleanups.push(till.cleanup);
-    const [a, b] = await world.issue('baby', 2);
+    const [a, b] = await t.world.issue('baby', 2);
     expect((await sell(till.services, till.session, '飞鹤', 1, [a!.token])).ok).toBe(true);
     await till.services.sync.syncNow();
     const backup = await till.services.backups.backupNow('test');
@@ -82,28 +71,31 @@ describe.each(STORES)('recovery from the program, on $name', (kind) => {
     const deviceId = (till.services.db.prepare('SELECT install_id FROM device').get() as { install_id: string }).install_id;
     const oldSync = till.services.sync;
     // The old PC is gone. A new one has only the backup file (no device key).
-    const t = (await import('../helpers/tmp')).tempDir('caretill-newpc-');
-    const pc = createServices({ dataDir: t.dir, host: 'direct', appVersion: 'test' }, { restoreFrom: backup.file, backgroundJobs: false });
+    const pcDir = (await import('../helpers/tmp')).tempDir('caretill-newpc-');
+    const pc = createServices(
+      { dataDir: pcDir.dir, host: 'direct', appVersion: 'test' },
+      { restoreFrom: backup.file, backgroundJobs: false },
+    );
     cleanups.push(() => {
       pc.close();
-      t.cleanup();
+      pcDir.cleanup();
     });
     expect(pc.sync.enrolled()).toBe(false);
     const owner = pc.users.login(pc.users.list().find((u) => u.role === 'owner')!.id, '1234');
     // An ordinary enrollment code would make it a new till: refused, this device exists.
     const normal = await pc.dispatch(
       'enroll',
-      { serverUrl: world.server.url, code: await world.code(), name: 'new pc' },
+      { serverUrl: t.world.server.url, code: await t.world.code(), name: 'new pc' },
       { sessionToken: owner.token },
     );
     expect(!normal.ok && normal.error.code).toBe('device_exists');
     const { createRecoveryCode } = await import('../../src/server/sync/enrollment');
     // A cashier may not do it; the owner with the program's recovery code may.
     const cashier = pc.users.login(pc.users.list().find((u) => u.role === 'cashier')!.id, '5678');
-    const code = await createRecoveryCode(world.store, deviceId);
-    const byCashier = await pc.dispatch('enroll', { serverUrl: world.server.url, code, name: 'new pc' }, { sessionToken: cashier.token });
+    const code = await createRecoveryCode(t.world.store, deviceId);
+    const byCashier = await pc.dispatch('enroll', { serverUrl: t.world.server.url, code, name: 'new pc' }, { sessionToken: cashier.token });
     expect(!byCashier.ok && byCashier.error.code).toBe('forbidden');
-    const r = await pc.dispatch('enroll', { serverUrl: world.server.url, code, name: 'new pc' }, { sessionToken: owner.token });
+    const r = await pc.dispatch('enroll', { serverUrl: t.world.server.url, code, name: 'new pc' }, { sessionToken: owner.token });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     const rec = await pc.dispatch('recoverFromProgram', {}, { sessionToken: owner.token });
     expect(rec.ok && rec.value).toMatchObject({ inserted: 1, headSeq: 2, problem: null });

@@ -1,26 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Settlement } from '../../src/shared/api/schemas/sync';
-import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';
+import { enrolledTill, useProgramWorld, sell, STORES } from '../helpers/program';
 
 describe.each(STORES)('the owner’s settlement counts, on $name', (kind) => {
-  let world: ProgramWorld;
-  const cleanups: Array<() => void> = [];
-  beforeEach(async ({ skip }) => {
-    if (!kind.available) {
-      console.warn(`NOTICE: ${kind.name} store tests skipped (PostgreSQL not installed)`);
-      skip();
-    }
-    world = await programWorld(kind);
-  });
-  afterEach(async () => {
-    cleanups.splice(0).forEach((c) => c());
-    await world?.close();
-  });
+  const t = useProgramWorld(kind);
+  const { cleanups } = t;
 
   it('count redemptions that stand; a voided sale and its void are shown apart', async () => {
-    const till = await enrolledTill(world);
+    const till = await enrolledTill(t.world);
     cleanups.push(till.cleanup);
-    const [a, b] = await world.issue('baby', 2);
+    const [a, b] = await t.world.issue('baby', 2);
     const kept = await sell(till.services, till.session, '飞鹤', 1, [a!.token]);
     const voided = await sell(till.services, till.session, '飞鹤', 1, [b!.token]);
     expect(kept.ok && voided.ok).toBe(true);

@@ -1,27 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { enrolledTill, programWorld, STORES, type ProgramWorld } from '../helpers/program';
+import { describe, expect, it, vi } from 'vitest';
+import { enrolledTill, useProgramWorld, STORES } from '../helpers/program';
 
 type QuoteValue = { vouchers: Array<{ code: string }> };
 
 describe.each(STORES)('a campaign published while the till is online, on $name', (kind) => {
-  let world: ProgramWorld;
-  const cleanups: Array<() => void> = [];
-  beforeEach(async ({ skip }) => {
-    if (!kind.available) {
-      console.warn(`NOTICE: ${kind.name} store tests skipped (PostgreSQL not installed)`);
-      skip();
-    }
-    world = await programWorld(kind);
-  });
-  afterEach(async () => {
-    cleanups.splice(0).forEach((c) => c());
-    await world?.close();
-  });
+  const t = useProgramWorld(kind);
+  const { cleanups } = t;
 
   it('is known at the first scan of its voucher: the till fetches the manifest at once and judges again', async () => {
-    const till = await enrolledTill(world);
+    const till = await enrolledTill(t.world);
     cleanups.push(till.cleanup);
-    const campaign = await world.program.createCampaign({
+    const campaign = await t.world.program.createCampaign({
       names: { zh: '助老餐券', en: 'Meal voucher' },
       funder: { zh: '基金会', en: 'Fund' },
       kind: 'fixed',
@@ -31,8 +20,8 @@ describe.each(STORES)('a campaign published while the till is online, on $name',
       eligibleCategories: ['infant_formula'],
       offline: { perVoucherFen: 5000, perDeviceTotalFen: 100_000, maxHoursOffline: 72 },
     });
-    await world.program.publishManifest();
-    const [voucher] = await world.program.issueVouchers({ campaignId: campaign.id, count: 1, faceValueFen: 3000 });
+    await t.world.program.publishManifest();
+    const [voucher] = await t.world.program.issueVouchers({ campaignId: campaign.id, count: 1, faceValueFen: 3000 });
     const item = till.services.catalog.search('飞鹤')[0]!;
     const q = await till.services.dispatch(
       'quoteSale',
@@ -43,10 +32,10 @@ describe.each(STORES)('a campaign published while the till is online, on $name',
   });
 
   it('a voucher the program has not published stays refused, and repeated scans do not hammer the program', async () => {
-    const till = await enrolledTill(world);
+    const till = await enrolledTill(t.world);
     cleanups.push(till.cleanup);
     const item = till.services.catalog.search('飞鹤')[0]!;
-    const stranger = await world.program.createCampaign({
+    const stranger = await t.world.program.createCampaign({
       names: { zh: '未发布活动', en: 'Unpublished' },
       funder: { zh: '基金会', en: 'Fund' },
       kind: 'fixed',
@@ -57,7 +46,7 @@ describe.each(STORES)('a campaign published while the till is online, on $name',
       offline: { perVoucherFen: 5000, perDeviceTotalFen: 100_000, maxHoursOffline: 72 },
     });
     // Issued but not published: the program's manifest does not list its campaign either.
-    const [unpublished] = await world.program.issueVouchers({ campaignId: stranger.id, count: 1, faceValueFen: 3000 });
+    const [unpublished] = await t.world.program.issueVouchers({ campaignId: stranger.id, count: 1, faceValueFen: 3000 });
     const refreshes = vi.spyOn(till.services.sync, 'refreshManifest');
     const quote = async () => {
       const r = await till.services.dispatch(
