@@ -30,6 +30,7 @@ export const receiptBench: Bench = {
         {
           voucherId: 'a'.repeat(32),
           masked: 'AAAA…AAAA',
+          holderCode: 'G9AX-ZY17',
           campaignId: 2,
           campaignName: { zh: '困境儿童成长关爱金', en: 'Child' },
           kind: 'balance',
@@ -41,6 +42,7 @@ export const receiptBench: Bench = {
       totals: { basketFen: total, voucherPaidFen: 5000, otherTenderFen: total - 5000, forfeitedFen: 0 },
       records: [{ seq: 1, id: '0b7e3a52-5d1c-4f1e-9a0b-2c3d4e5f6a7b', type: 'redeem', hash: 'ab'.repeat(32), authorization: 'offline' }],
       voidedAt: null,
+      upload: 'waiting',
     };
     const ctx = { columns: COLUMNS[80], shopName: '爱心母婴店', tillId: 'A1B2C3', timeZone: 'Asia/Shanghai', copy: 'beneficiary' as const };
     const samples: number[] = [];

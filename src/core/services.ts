@@ -101,7 +101,19 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   }));
   const catalog = new Catalog(db);
   const journal = new Journal(db, () => deviceId);
-  const sales = new SaleQueries({ db, journal, manifests, now });
+  const sync = new SyncService({
+    db,
+    settings,
+    manifests,
+    journal,
+    log: log.child({ room: 'sync' }),
+    deviceId: () => deviceId,
+    key: new DeviceKey(config.dataDir, options.keyProtector),
+    now,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.syncTimeoutMs ? { timeoutMs: options.syncTimeoutMs } : {}),
+  });
+  const sales = new SaleQueries({ db, journal, manifests, enrolled: () => sync.enrolled(), now });
   const printing = new PrintService({
     db,
     settings,
@@ -125,18 +137,6 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     now,
     // Inside the commit transaction: the receipt job commits with the sale or not at all.
     onCommitted: (saleId) => printing.enqueueReceipts(saleId),
-  });
-  const sync = new SyncService({
-    db,
-    settings,
-    manifests,
-    journal,
-    log: log.child({ room: 'sync' }),
-    deviceId: () => deviceId,
-    key: new DeviceKey(config.dataDir, options.keyProtector),
-    now,
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    ...(options.syncTimeoutMs ? { timeoutMs: options.syncTimeoutMs } : {}),
   });
   const saleFlow = new SaleFlow({ checkout, queries: sales, journal, users, sync, printing, log: log.child({ room: 'sales' }), now });
 

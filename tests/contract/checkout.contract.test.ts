@@ -239,6 +239,51 @@ describe.each([direct, overHttp])('checkout contract via $name', (factory) => {
     expect(voided.vouchers[0]!.holderCode).toBe(card);
   });
 
+  it('a sale says where its records are with the program: waiting for enrollment, uploaded, then the program’s answer', async () => {
+    const lines = [{ itemId: formula().id, quantity: 1 }];
+    const sale = value(await commit([seed.babyVoucher().token], lines));
+    // This till has no program: redeemed offline, and nothing to upload to yet.
+    expect(sale.records.map((r) => r.authorization)).toEqual(['offline']);
+    expect(sale.upload).toBe('not_enrolled');
+    const upload = async () => value(await api.getSaleUpload({ saleId: sale.saleId })).upload;
+    expect(await upload()).toBe('not_enrolled');
+
+    // A finished batch covering its seq (as the upload, or recovery from the program, writes it): uploaded.
+    const seq = sale.records[0]!.seq;
+    const at = new Date(h.clock.ms).toISOString();
+    h.services.db
+      .prepare('INSERT INTO outbox_batches (batch_id, from_seq, to_seq, created_at, done_at) VALUES (?, ?, ?, ?, ?)')
+      .run('b-1', seq, seq, at, at);
+    expect(await upload()).toBe('uploaded');
+    expect(value(await api.getSale({ saleId: sale.saleId })).upload).toBe('uploaded');
+
+    // The program's answer, as the upload's reply or the status pull records it.
+    const answer = h.services.db.prepare(
+      'INSERT INTO record_status (record_id, status, reason, statement_id, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status',
+    );
+    for (const [status, shown] of [
+      ['held', 'held'],
+      ['accepted', 'accepted'],
+      ['rejected', 'rejected'],
+    ] as const) {
+      answer.run(sale.records[0]!.id, status, at);
+      expect(await upload()).toBe(shown);
+      expect(value(await api.getSale({ saleId: sale.saleId })).upload).toBe(shown);
+    }
+    expect(code(await api.getSaleUpload({ saleId: 'no-such-sale' }))).toBe('sale_not_found');
+  });
+
+  it('asking after a sale’s upload is polling: it keeps no idle session alive', async () => {
+    const sale = value(await commit([seed.babyVoucher().token], [{ itemId: formula().id, quantity: 1 }]));
+    h.useSession(seed.ownerSession);
+    for (let i = 0; i < 14; i++) {
+      h.clock.ms += 60_000;
+      expect(code(await api.getSaleUpload({ saleId: sale.saleId }))).toBe('ok');
+    }
+    h.clock.ms += 2 * 60_000; // 16 minutes since the owner last did anything
+    expect(code(await api.getSale({ saleId: sale.saleId }))).toBe('session_expired');
+  });
+
   it('voice announcements are on by default, and only the owner turns them off', async () => {
     expect(value(await api.getPreferences({}))).toMatchObject({ voice: true });
     expect(code(await api.setPreferences({ voice: false }))).toBe('forbidden');

@@ -40,6 +40,7 @@ export const sampleSale: CompletedSale = {
     {
       voucherId: 'a'.repeat(32),
       masked: 'AAAA…AAAA',
+      holderCode: 'G9AX-ZY17',
       campaignId: 1,
       campaignName: { zh: '新生儿关爱券', en: 'Newborn' },
       kind: 'fixed',
@@ -51,6 +52,7 @@ export const sampleSale: CompletedSale = {
   totals: { basketFen: 28100, voucherPaidFen: 5000, otherTenderFen: 23100, forfeitedFen: 0 },
   records: [{ seq: 12, id: '0b7e3a52-5d1c-4f1e-9a0b-2c3d4e5f6a7b', type: 'redeem', hash: 'ab'.repeat(32), authorization: 'offline' }],
   voidedAt: null,
+  upload: 'waiting',
 };
 const ctx = (width: 58 | 80) => ({
   columns: COLUMNS[width],
@@ -145,14 +147,40 @@ describe('receipt bytes a Chinese printer reads right', () => {
       id: `0b7e3a52-5d1c-4f1e-9a0b-2c3d4e5f6a7${seq}`,
       authorization: 'A-1',
     }));
-    const vouchers = [1, 2, 3].map((i) => ({ ...sampleSale.vouchers[0]!, voucherId: String(i).repeat(32), masked: `G9AX-ZY1${i}` }));
+    const vouchers = [1, 2, 3].map((i) => ({ ...sampleSale.vouchers[0]!, voucherId: String(i).repeat(32), holderCode: `G9AX-ZY1${i}` }));
     const sale = { ...sampleSale, records: records.map((r) => ({ ...r, hash: 'f1eaf3a9'.repeat(8) })), vouchers };
     const lines = decodeEscpos(toEscpos(receiptDocument(sale, ctx(58)), { width: 58, qr: 'native', drawer: false, confirm: false })).lines;
-    const text = lines.join('\n');
     expect(lines.some((l) => l.includes('1,2,3'))).toBe(true);
     expect(lines.some((l) => l.includes('f1eaf3a9'))).toBe(true);
-    for (const v of vouchers) expect(text).toContain(v.masked);
+    for (const v of vouchers) expect(lines).toContain(`新生儿关爱券 持券码 ${v.holderCode}`);
     expect(lines.every((l) => !/^\w$/.test(l.trim()))).toBe(true); // no stray last character on a line of its own
+  });
+});
+
+describe('the voucher on the receipt', () => {
+  const printed = (sale: CompletedSale, width: 58 | 80) =>
+    decodeEscpos(toEscpos(receiptDocument(sale, ctx(width)), { width, qr: 'native', drawer: false, confirm: false })).lines;
+
+  it('is named by the holder code on the family’s card, not the voucher id', () => {
+    for (const width of [58, 80] as const) {
+      const lines = printed(sampleSale, width);
+      expect(lines).toContain('新生儿关爱券 持券码 G9AX-ZY17');
+      expect(lines.join('\n')).not.toContain('AAAA…AAAA');
+    }
+  });
+
+  it('a sale recorded before the till kept holder codes prints the masked voucher id', () => {
+    const sale = { ...sampleSale, vouchers: [{ ...sampleSale.vouchers[0]!, holderCode: null }] };
+    expect(printed(sale, 58)).toContain('新生儿关爱券 AAAA…AAAA');
+  });
+
+  it('a long campaign name never leaves 持券码 at a line’s end with the code below it', () => {
+    // On 58 mm, 32 columns: the name and 持券码 would fit (27), the code would not.
+    const campaignName = { zh: '新生儿营养关爱补助券', en: 'Newborn nutrition' };
+    const sale = { ...sampleSale, vouchers: [{ ...sampleSale.vouchers[0]!, campaignName }] };
+    const lines = printed(sale, 58);
+    expect(lines).toContain(campaignName.zh);
+    expect(lines).toContain('持券码 G9AX-ZY17');
   });
 });
 

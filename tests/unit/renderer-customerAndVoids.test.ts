@@ -100,6 +100,7 @@ const sale: CompletedSale = {
   totals: quote.totals,
   records: [],
   voidedAt: null,
+  upload: 'waiting',
 };
 
 describe('the customer display', () => {

@@ -117,6 +117,7 @@ function completedSale(args: QuoteArgs): CompletedSale {
     totals: q.totals,
     records: [],
     voidedAt: null,
+    upload: 'waiting',
   };
 }
 

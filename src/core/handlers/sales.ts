@@ -30,6 +30,7 @@ export const salesHandlers = (d: SalesDeps): HandlersFor<typeof salesContract> =
     return d.queries.list(since, d.users.require(ctx.sessionToken));
   },
   getSale: ({ saleId }) => d.queries.get(saleId),
+  getSaleUpload: ({ saleId }) => ({ upload: d.queries.upload(saleId) }),
   verifyJournal: () => {
     const v = d.journal.verify();
     return v.ok

@@ -1,4 +1,4 @@
-import type { CompletedSale } from '../../shared/api/schemas/checkout';
+import { redeemedOnline, type CompletedSale } from '../../shared/api/schemas/checkout';
 import { formatYuan } from '../../shared/domain/money';
 import { translate } from '../../shared/i18n/translate';
 
@@ -50,7 +50,7 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
     hourCycle: 'h23',
   }).format(new Date(sale.createdAt));
   const redeems = sale.records.filter((r) => r.type === 'redeem');
-  const online = redeems.length > 0 && redeems.every((r) => r.authorization !== 'offline');
+  const online = redeemedOnline(sale);
   const out: string[] = [];
   const AMOUNT = 12;
   const full = (text: string, align: 'left' | 'center' = 'left') => out.push('{width:*}', align === 'left' ? `|${esc(text)}` : esc(text));
@@ -58,6 +58,10 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
   // word, so none is split across two lines; names and prose wrap wherever the paper ends.
   const codes = (text: string) => {
     for (const line of packWords(text, ctx.columns)) full(line);
+  };
+  // The holder code with its label is one unit: never "持券码" at a line's end and the code below it.
+  const units = (...parts: string[]) => {
+    for (const line of packUnits(parts, ctx.columns)) full(line);
   };
   const row = (left: string, right: string, bold = false) => {
     const b = bold ? '"' : '';
@@ -92,7 +96,9 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
   if (sale.totals.forfeitedFen > 0) row(zh('totals.forfeited'), formatYuan(sale.totals.forfeitedFen));
   rule();
   for (const v of sale.vouchers) {
-    codes(`${v.campaignName.zh} ${v.masked}`);
+    // The holder code printed on the family's card, so card, receipt and settlement match; sales
+    // recorded before the till kept it print the masked voucher id.
+    units(v.campaignName.zh, v.holderCode ? zh('voucher.holderCode', { code: v.holderCode }) : v.masked);
     row(zh('receipt.voucherUsed'), formatYuan(v.usedFen));
     if (v.forfeitedFen > 0) row(zh('receipt.voucherForfeited'), formatYuan(v.forfeitedFen));
     if (v.balanceAfterFen !== null) row(zh('receipt.voucherBalance'), formatYuan(v.balanceAfterFen));
@@ -110,13 +116,18 @@ export function receiptDocument(sale: CompletedSale, ctx: ReceiptContext): Recei
 
 /** Splits text at spaces into lines of at most `columns` display columns; a longer word keeps a line of its own. */
 export function packWords(text: string, columns: number): string[] {
+  return packUnits(text.split(' '), columns);
+}
+
+/** Joins units with spaces into lines of at most `columns` display columns, never splitting a unit; a longer unit keeps a line of its own. */
+export function packUnits(units: readonly string[], columns: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word;
+  for (const unit of units) {
+    const next = line ? `${line} ${unit}` : unit;
     if (line && displayWidth(next) > columns) {
       lines.push(line);
-      line = word;
+      line = unit;
     } else line = next;
   }
   lines.push(line);

@@ -1,5 +1,6 @@
 import { PosError } from '../../shared/api/errors';
-import type { CompletedSale, QuoteLine, SaleSummary } from '../../shared/api/schemas/checkout';
+import type { CompletedSale, QuoteLine, SaleSummary, SaleUpload } from '../../shared/api/schemas/checkout';
+import type { RecordStatus } from '../../shared/sync/protocol';
 import type { Category } from '../../shared/domain/categories';
 import { holderCode, maskVoucherId } from '../../shared/voucher/token';
 import type { JournalRecord } from '../../trust/chain';
@@ -29,6 +30,8 @@ export interface SaleQueryDeps {
   db: Db;
   journal: Journal;
   manifests: ManifestStore;
+  /** Whether the till has a program to upload to (a sale on a till never enrolled waits for that). */
+  enrolled: () => boolean;
   now: () => number;
 }
 
@@ -116,7 +119,35 @@ export class SaleQueries {
       },
       records: records.map((r: JournalRecord) => ({ seq: r.seq, id: r.id, type: r.type, hash: r.hash, authorization: r.authorization })),
       voidedAt: sale.voided_at,
+      upload: this.upload(saleId),
     };
+  }
+
+  /**
+   * Where the sale's records stand with the program (its redemptions and, once voided, its
+   * reversals). A record is uploaded once a finished outbox batch covers its seq, and answered
+   * once the program's verdict is in record_status; the sale is as far along as its least
+   * advanced record, so a void waiting to go out makes the sale wait again.
+   */
+  upload(saleId: string): SaleUpload {
+    const records = this.d.db
+      .prepare<[string], { status: RecordStatus | null; sent: number }>(
+        `SELECT s.status,
+                EXISTS (SELECT 1 FROM outbox_batches b WHERE b.done_at IS NOT NULL AND j.seq BETWEEN b.from_seq AND b.to_seq) AS sent
+           FROM journal j LEFT JOIN record_status s ON s.record_id = j.id
+          WHERE j.sale_id = ?`,
+      )
+      .all(saleId);
+    if (records.length === 0 && !this.d.db.prepare('SELECT 1 FROM sales WHERE id = ?').get(saleId)) {
+      throw new PosError('sale_not_found', `no sale ${saleId}`);
+    }
+    if (records.length > 0 && records.every((r) => r.status !== null)) {
+      if (records.some((r) => r.status === 'rejected')) return 'rejected';
+      if (records.some((r) => r.status === 'held')) return 'held';
+      return 'accepted';
+    }
+    if (records.length > 0 && records.every((r) => r.sent === 1 || r.status !== null)) return 'uploaded';
+    return this.d.enrolled() ? 'waiting' : 'not_enrolled';
   }
 
   /** Sales since `sinceIso` (the start of the shop's day), newest first. */

@@ -163,7 +163,6 @@ export const en: Record<MessageKey, string> = {
   'receipt.cashier': 'Cashier {name}',
   'receipt.no': 'Sale {no}',
   'receipt.forfeited': '{amount} forfeited',
-  'receipt.offline': 'Redeemed offline, to be uploaded (journal {seq})',
   'receipt.voided': 'VOIDED',
   'history.title': 'Today’s sales',
   'history.summary': '{count} sales: vouchers paid {voucher}, customers paid {other}, forfeited {forfeited}.',
@@ -755,4 +754,13 @@ export const en: Record<MessageKey, string> = {
   'backup.recovered': '{count} record(s) fetched back from the program; the journal’s chain is whole.',
   'backup.recoverProblem':
     'The program’s records do not continue this till’s journal ({problem}); nothing was taken. Call the program and support.',
+  'sale.uploadLine': '{mode}, {upload} · journal {seq}',
+  'sale.mode.online': 'Redeemed online',
+  'sale.mode.offline': 'Redeemed offline',
+  'sale.upload.waiting': 'to be uploaded',
+  'sale.upload.uploaded': 'uploaded',
+  'sale.upload.accepted': 'accepted by the program',
+  'sale.upload.held': 'uploaded, held for the program’s review',
+  'sale.upload.rejected': 'rejected by the program',
+  'sale.upload.not_enrolled': 'to be uploaded (this till is not enrolled with a program yet)',
 };

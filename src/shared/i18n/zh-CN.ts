@@ -162,7 +162,6 @@ export const zhCN = {
   'receipt.cashier': '收银员 {name}',
   'receipt.no': '单号 {no}',
   'receipt.forfeited': '作废 {amount}',
-  'receipt.offline': '离线核销，待上传（流水 {seq}）',
   'receipt.voided': '已撤销',
   'history.title': '今日交易',
   'history.summary': '共 {count} 笔有效交易：券支付 {voucher}，顾客另付 {other}，作废 {forfeited}。',
@@ -722,6 +721,15 @@ export const zhCN = {
   'backup.recover': '从项目方取回流水',
   'backup.recovered': '已从项目方取回 {count} 条流水，流水链完整。',
   'backup.recoverProblem': '项目方的流水和本收银台的对不上（{problem}），没有取回任何流水。请联系项目方和技术支持。',
+  'sale.uploadLine': '{mode}，{upload} · 流水 {seq}',
+  'sale.mode.online': '联网核销',
+  'sale.mode.offline': '离线核销',
+  'sale.upload.waiting': '待上传',
+  'sale.upload.uploaded': '已上传',
+  'sale.upload.accepted': '项目方已接受',
+  'sale.upload.held': '已上传，项目方复核中',
+  'sale.upload.rejected': '项目方拒绝',
+  'sale.upload.not_enrolled': '待上传（本收银台还没有注册到项目）',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

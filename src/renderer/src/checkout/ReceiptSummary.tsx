@@ -1,5 +1,6 @@
-import type { CompletedSale } from '../../../shared/api/schemas/checkout';
+import { redeemedOnline, type CompletedSale } from '../../../shared/api/schemas/checkout';
 import { useI18n } from '../i18n/I18nProvider';
+import { useSaleUpload } from './useSaleUpload';
 import { VoucherCode } from './VoucherCode';
 
 /** The completed sale as the beneficiary's receipt will read: what the vouchers paid, what they pay, what is left. */
@@ -58,7 +59,23 @@ export function ReceiptSummary({ sale, shopName }: { sale: CompletedSale; shopNa
           </>
         )}
       </dl>
-      <p className="muted small">{t('receipt.offline', { seq: sale.records.map((r) => `#${r.seq}`).join(' ') })}</p>
+      <UploadLine sale={sale} />
     </div>
+  );
+}
+
+/** What happened to the sale's records: online or offline, and where they are with the program (kept current). */
+function UploadLine({ sale }: { sale: CompletedSale }) {
+  const { t } = useI18n();
+  const upload = useSaleUpload(sale);
+  const online = redeemedOnline(sale);
+  return (
+    <p className="muted small" data-testid="sale-upload" data-online={online} data-upload={upload}>
+      {t('sale.uploadLine', {
+        mode: t(online ? 'sale.mode.online' : 'sale.mode.offline'),
+        upload: t(`sale.upload.${upload}`),
+        seq: sale.records.map((r) => `#${r.seq}`).join(' '),
+      })}
+    </p>
   );
 }

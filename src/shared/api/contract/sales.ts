@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { commitInputSchema, completedSaleSchema, quoteSchema, saleInputSchema, saleSummarySchema } from '../schemas/checkout';
+import {
+  commitInputSchema,
+  completedSaleSchema,
+  quoteSchema,
+  saleInputSchema,
+  saleSummarySchema,
+  saleUploadSchema,
+} from '../schemas/checkout';
 import { noArgs, type DomainContract } from './spec';
 
 export const journalCheckSchema = z.object({
@@ -11,7 +18,7 @@ export const journalCheckSchema = z.object({
 
 const saleId = z.string().max(64);
 
-/** The sale: quote, commit, void, today's sales, one sale, and the journal's own check. */
+/** The sale: quote, commit, void, today's sales, one sale and its upload, and the journal's own check. */
 export const salesContract = {
   quoteSale: { input: saleInputSchema.strict(), output: quoteSchema, access: 'cashier' },
   commitSale: { input: commitInputSchema.strict(), output: completedSaleSchema, access: 'cashier' },
@@ -22,6 +29,8 @@ export const salesContract = {
   },
   listSalesToday: { input: noArgs, output: z.array(saleSummarySchema), access: 'cashier' },
   getSale: { input: z.object({ saleId }).strict(), output: completedSaleSchema, access: 'cashier' },
+  /** Asked every few seconds while a sale on screen waits to upload: polled, so it keeps no idle session alive. */
+  getSaleUpload: { input: z.object({ saleId }).strict(), output: z.object({ upload: saleUploadSchema }), access: 'cashier', polled: true },
   verifyJournal: { input: noArgs, output: journalCheckSchema, access: 'owner' },
 } as const satisfies DomainContract;
 

@@ -92,6 +92,13 @@ export const commitInputSchema = saleInputSchema.extend({
   tenderType: tenderTypeSchema.optional(),
 });
 
+/**
+ * Where a sale's journal records stand with the program, taken from the least advanced of them:
+ * waiting (in no batch the program took yet), uploaded (taken, not answered), accepted, held for
+ * the program's review, rejected; not_enrolled: waiting, and the till has no program to send to.
+ */
+export const saleUploadSchema = z.enum(['waiting', 'uploaded', 'accepted', 'held', 'rejected', 'not_enrolled']);
+
 export const completedSaleSchema = z.object({
   saleId: z.string(),
   createdAt: z.string(),
@@ -113,9 +120,18 @@ export const completedSaleSchema = z.object({
   ),
   totals: totalsSchema,
   records: z.array(
-    z.object({ seq: z.number().int(), id: z.string(), type: z.enum(['redeem', 'reverse']), hash: z.string(), authorization: z.string() }),
+    z.object({
+      seq: z.number().int(),
+      id: z.string(),
+      type: z.enum(['redeem', 'reverse']),
+      hash: z.string(),
+      /** The program's authorization id, or 'offline'. */
+      authorization: z.string(),
+    }),
   ),
   voidedAt: z.string().nullable(),
+  /** Changes after the sale is recorded: the counter and today's sales ask again while it is waiting. */
+  upload: saleUploadSchema,
 });
 
 export const saleSummarySchema = z.object({
@@ -135,4 +151,11 @@ export type QuoteVoucher = z.output<typeof quoteVoucherSchema>;
 export type CommitInput = z.output<typeof commitInputSchema>;
 export type CompletedSale = z.output<typeof completedSaleSchema>;
 export type SaleSummary = z.output<typeof saleSummarySchema>;
+export type SaleUpload = z.output<typeof saleUploadSchema>;
 export type Totals = z.output<typeof totalsSchema>;
+
+/** A sale was redeemed online when the program authorized every redemption; one offline redemption makes it offline. */
+export function redeemedOnline(sale: Pick<CompletedSale, 'records'>): boolean {
+  const redeems = sale.records.filter((r) => r.type === 'redeem');
+  return redeems.length > 0 && redeems.every((r) => r.authorization !== 'offline');
+}
