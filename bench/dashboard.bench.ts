@@ -38,7 +38,8 @@ export const dashboardBench: Bench = {
         await page.getByTestId('tab-dashboard').waitFor();
         // A string, not a function: tsx's helpers (__name) do not exist inside the page.
         const ms = await page
-          .evaluate<number>(`new Promise((resolve, reject) => {
+          .evaluate<number>(
+            `new Promise((resolve, reject) => {
           const start = performance.now();
           document.querySelector('[data-testid="tab-dashboard"]').click();
           const deadline = start + 20000;
@@ -48,7 +49,8 @@ export const dashboardBench: Bench = {
             requestAnimationFrame(tick);
           };
           tick();
-        })`)
+        })`,
+          )
           .catch(async (e: unknown) => {
             await page.screenshot({ path: 'bench/out/dashboard-failed.png' });
             throw e;

@@ -13,7 +13,17 @@ import { dashboardBench } from './dashboard.bench';
 import { catalogBench } from './catalog.bench';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches: Bench[] = [hostBench, tokenBench, checkoutBench, cameraBench, receiptBench, syncBench, backofficeBench, catalogBench, dashboardBench];
+const benches: Bench[] = [
+  hostBench,
+  tokenBench,
+  checkoutBench,
+  cameraBench,
+  receiptBench,
+  syncBench,
+  backofficeBench,
+  catalogBench,
+  dashboardBench,
+];
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'out/host/cli.js')) || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
