@@ -21,9 +21,23 @@ export class SyncFailure extends Error {
     readonly kind: 'offline' | 'rejected',
     readonly code: string,
     message: string,
+    /** The program is busy (429): wait at least this long before the next attempt (its Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** The longest Retry-After a till honours: as long as its own longest backoff, so no reply can stop its syncing. */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `nowMs`; 30 s when missing or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number {
+  const v = value?.trim() ?? '';
+  let ms = 30_000;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  else if (v && !Number.isNaN(Date.parse(v))) ms = Date.parse(v) - nowMs;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 /** The code of a reply that is not signed by the program (no signature, a wrong one, or one made for another request). */
@@ -111,6 +125,10 @@ export class SyncClient {
       if (!signedBy(opts.replyKeys?.(null) ?? this.o.replyKeys())) throw unsigned(res.status);
       return { status: 304, value: null, etag };
     }
+    // Busy, not refused: the request was not taken (an intake answers 429 before any work), so it is
+    // sent again, no sooner than the program asked. Signed or not, it is no contact.
+    if (res.status === 429)
+      throw new SyncFailure('offline', 'overloaded', text.slice(0, 200), parseRetryAfter(res.headers.get('retry-after'), Date.now()));
     if (res.status >= 500) throw new SyncFailure('offline', `http_${res.status}`, text.slice(0, 200));
     let json: unknown;
     try {

@@ -54,6 +54,8 @@ export class SyncService {
   private lastFailed = 0;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
+  /** The till's clock (ms) before which it does not sync again: the program's last Retry-After. */
+  private notBefore = 0;
   private running: Promise<void> | null = null;
   progress: UploadProgress | null = null;
   lastError: string | null = null;
@@ -340,6 +342,10 @@ export class SyncService {
 
   /** Manifest, upload, status: what the periodic timer, the "sync now" button and day close do. */
   syncNow(onProgress?: (p: UploadProgress) => void): Promise<void> {
+    // The program asked to be left alone until then (429 Retry-After): not a new failure, no request.
+    const wait = this.notBefore - this.d.now();
+    if (wait > 0 && !this.running)
+      return Promise.reject(new SyncFailure('offline', 'overloaded', `the program asked to wait ${Math.ceil(wait / 1000)} s more`, wait));
     this.running ??= (async () => {
       try {
         await this.refreshManifest();
@@ -349,6 +355,8 @@ export class SyncService {
         this.lastError = null;
       } catch (e) {
         this.failures++;
+        if (e instanceof SyncFailure && e.retryAfterMs !== undefined)
+          this.notBefore = Math.max(this.notBefore, this.d.now() + e.retryAfterMs);
         this.lastError = e instanceof SyncFailure ? e.code : e instanceof PosError ? e.code : String(e);
         this.d.log.warn({ err: describe(e), failures: this.failures, pending: this.pending() }, 'sync failed');
         throw e;
@@ -359,7 +367,16 @@ export class SyncService {
     return this.running;
   }
 
-  /** Every few minutes while enrolled; after failures, exponential backoff with jitter (30 s … 15 min). */
+  /**
+   * How long to wait after a failed sync: exponential backoff with jitter (30 s … 15 min), and never
+   * less than what the program's last Retry-After (429) still asks for.
+   */
+  retryDelayMs(random = Math.random()): number {
+    const backoff = Math.min(15 * 60_000, 30_000 * 2 ** Math.min(this.failures, 5)) * (0.75 + random * 0.5);
+    return Math.max(backoff, this.notBefore - this.d.now());
+  }
+
+  /** Every few minutes while enrolled; after failures, retryDelayMs(). */
   start(everyMs = 3 * 60_000): void {
     const schedule = (ms: number) => {
       this.timer = setTimeout(() => {
@@ -367,7 +384,7 @@ export class SyncService {
         this.syncNow().then(
           () => schedule(everyMs),
           () => {
-            const delay = Math.min(15 * 60_000, 30_000 * 2 ** Math.min(this.failures, 5)) * (0.75 + Math.random() * 0.5);
+            const delay = this.retryDelayMs();
             this.d.log.info({ failures: this.failures, retryInMs: Math.round(delay) }, 'next sync after backoff');
             schedule(delay);
           },

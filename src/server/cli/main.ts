@@ -46,7 +46,9 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   statements approve ID
   statements pay ID --reference PAYOUT-REF
   operator token --name NAME                      a credential for the operator HTTP API (shown once)
-  serve [--port 8400] [--host 127.0.0.1]          run the program server
+  serve [--port 8400] [--host 127.0.0.1] [--max-intakes 4] [--retry-after 5]
+                                                  run the program server (GET /healthz, GET /metrics); more than
+                                                  --max-intakes batch uploads at once get 429 + Retry-After
 
 Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data), the program's own folder (0700).
 Private keys stay in DIR/keys (0600). The program keeps no voucher token: the CSV and cards written at
@@ -71,6 +73,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       'valid-until': { type: 'string' },
       'holder-tags': { type: 'string' },
       key: { type: 'string' },
+      'max-intakes': { type: 'string' },
+      'retry-after': { type: 'string' },
       out: { type: 'string' },
       cards: { type: 'string' },
       in: { type: 'string' },
@@ -290,6 +294,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           port: int(values.port ?? '8400', '--port'),
           host: values.host ?? '127.0.0.1',
           replyKey: await program.replyKey(),
+          maxConcurrentIntakes: int(values['max-intakes'] ?? process.env.CARETILL_MAX_INTAKES ?? '4', '--max-intakes'),
+          retryAfterSeconds: int(values['retry-after'] ?? '5', '--retry-after'),
         });
         out(`CareTill program server listening on ${server.url} (Ctrl+C to stop)`);
         await new Promise<void>((resolve) => {

@@ -34,6 +34,7 @@ import { ServerError } from '../sync/errors';
 import { intakeBatch } from '../sync/intake';
 import { recordsForRecovery } from '../sync/recovery';
 import { approveStatement, createStatement, deviceStatus, listStatements, payStatement } from '../sync/settlement';
+import { ServerMetrics } from './metrics';
 import { hashToken } from './operators';
 
 export interface ProgramServerOptions {
@@ -43,12 +44,20 @@ export interface ProgramServerOptions {
   now?: () => Date;
   /** The server key every reply to a till is signed with (Program.replyKey()). */
   replyKey: ReplyKey;
+  /**
+   * Batch intakes this process runs at once (default 4). One more is answered 429 with Retry-After
+   * at once, before any work, so an evening rush queues at the tills instead of in memory here.
+   */
+  maxConcurrentIntakes?: number;
+  /** Retry-After of that 429, in seconds (default 5). */
+  retryAfterSeconds?: number;
 }
 
 export interface RunningProgramServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  metrics: ServerMetrics;
 }
 
 declare module 'fastify' {
@@ -56,6 +65,8 @@ declare module 'fastify' {
     rawBody?: Buffer;
     /** What a signed reply to this request is bound to; set once the request itself verified. */
     replyBinding?: string;
+    /** Gives back this request's place among the intakes running (once, however often called). */
+    intakeDone?: () => void;
   }
 }
 
@@ -73,6 +84,23 @@ const MAX_REQUEST_SKEW_MS = 5 * 60 * 1000;
 export async function startProgramServer(o: ProgramServerOptions): Promise<RunningProgramServer> {
   const now = o.now ?? (() => new Date());
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
+  const maxIntakes = o.maxConcurrentIntakes ?? 4;
+  const retryAfter = o.retryAfterSeconds ?? 5;
+  if (!Number.isInteger(maxIntakes) || maxIntakes < 1) throw new Error('maxConcurrentIntakes: a whole number from 1');
+  if (!Number.isInteger(retryAfter) || retryAfter < 1) throw new Error('retryAfterSeconds: a whole number from 1');
+  const metrics = new ServerMetrics(o.store.sql, maxIntakes);
+  let intakes = 0;
+
+  const started = new WeakMap<FastifyRequest, bigint>();
+  app.addHook('onRequest', async (req) => {
+    started.set(req, process.hrtime.bigint());
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const t0 = started.get(req);
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    if (t0 !== undefined) metrics.latency.observe({ method: req.method, route }, Number(process.hrtime.bigint() - t0) / 1e9);
+  });
 
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     req.rawBody = body;
@@ -85,6 +113,7 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof ServerError && err.code === 'overloaded') reply.header('retry-after', String(retryAfter));
     if (err instanceof ServerError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err.statusCode === 413) return reply.code(413).send({ error: { code: 'bad_request', message: 'body too large' } });
     if (err.statusCode && err.statusCode < 500)
@@ -196,10 +225,58 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     return { released: await releaseAuthorization(o.store, deviceId, id) };
   });
 
-  app.post('/v1/batches', { bodyLimit: 16 * 1024 * 1024 }, async (req) => {
-    const { deviceId } = await device(req);
-    return intakeBatch(o.store, deviceId, parse(batchRequestSchema, req.body), now());
+  // Liveness for the proxy and the service manager: this process answers and its database does.
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await o.store.sql.get('SELECT 1 AS x');
+      return { ok: true };
+    } catch {
+      return reply.code(503).send({ ok: false, error: { code: 'database_unreachable', message: 'the database does not answer' } });
+    }
   });
+
+  // Prometheus text format. Bound to loopback by default; the sample proxy configuration does not pass it on.
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  // The count is taken when the request arrives (before its body is parsed), so a refusal costs
+  // next to nothing; a till waits Retry-After and sends the same batch again (idempotent on its id).
+  app.post(
+    '/v1/batches',
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      onRequest: async (req, reply) => {
+        if (intakes >= maxIntakes) {
+          metrics.intakesRefused.inc();
+          throw new ServerError('overloaded', `this server is taking ${maxIntakes} batches; send again after ${retryAfter} s`);
+        }
+        intakes++;
+        metrics.intakesInFlight.set(intakes);
+        let done = false;
+        const end = () => {
+          if (done) return;
+          done = true;
+          intakes--;
+          metrics.intakesInFlight.set(intakes);
+        };
+        // The response's close comes in every case: answered, failed while parsing, or the till gone.
+        reply.raw.once('close', end);
+        req.intakeDone = end;
+      },
+    },
+    async (req) => {
+      try {
+        const { deviceId } = await device(req);
+        const response = await intakeBatch(o.store, deviceId, parse(batchRequestSchema, req.body), now());
+        metrics.countRecords(response);
+        return response;
+      } finally {
+        req.intakeDone?.();
+      }
+    },
+  );
 
   app.get('/v1/status', async (req) => {
     const { deviceId } = await device(req);
@@ -245,5 +322,5 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   await app.listen({ host: o.host ?? '127.0.0.1', port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
-  return { url: `http://${o.host ?? '127.0.0.1'}:${port}`, port, close: () => app.close() };
+  return { url: `http://${o.host ?? '127.0.0.1'}:${port}`, port, close: () => app.close(), metrics };
 }

@@ -10,9 +10,23 @@ const toPg = (sql: string) => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
+/**
+ * Connections per process: DATABASE_POOL_MAX, default 8. With N server processes on one PostgreSQL,
+ * keep N × this (plus the CLI's few) below the server's max_connections (100 by default).
+ */
+export function poolMaxFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.DATABASE_POOL_MAX ?? '8');
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error('DATABASE_POOL_MAX: a whole number from 1 to 200');
+  return n;
+}
+
 /** PostgreSQL through a pg pool; migrations tracked in schema_version, applied in one transaction. */
-export async function openPostgresDriver(url: string, migrations: readonly DialectMigration[]): Promise<SqlDriver> {
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
+export async function openPostgresDriver(
+  url: string,
+  migrations: readonly DialectMigration[],
+  max: number = poolMaxFromEnv(),
+): Promise<SqlDriver> {
+  const pool = new pg.Pool({ connectionString: url, max });
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -56,6 +70,7 @@ export async function openPostgresDriver(url: string, migrations: readonly Diale
           c.release();
         }
       },
+      poolStats: () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: () => pool.end(),
     };
     return d;

@@ -14,6 +14,8 @@ export interface SqlDriver {
   tx<T>(fn: (d: SqlDriver) => Promise<T>): Promise<T>;
   /** " FOR UPDATE" where the dialect has it: lock rows read inside a transaction. */
   readonly forUpdate: string;
+  /** The connection pool's use (PostgreSQL); undefined for an embedded database. */
+  poolStats?(): { max: number; total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 

@@ -17,6 +17,8 @@ export const SERVER_ERRORS = {
   merchant_exists: 409,
   not_found: 404,
   wrong_state: 409,
+  /** Too many batch intakes running in this process: try again after Retry-After. */
+  overloaded: 429,
 } as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERRORS;

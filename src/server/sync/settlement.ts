@@ -26,22 +26,34 @@ export async function createStatement(
 ): Promise<StatementRow | null> {
   checkInput(merchantIdSchema, merchantId, 'merchantId');
   if (Number.isNaN(until.getTime())) throw new ServerError('bad_request', 'until: not a date');
+  // The records are claimed first and the totals summed from exactly the rows claimed: under
+  // PostgreSQL's READ COMMITTED a batch that commits between a SUM and the UPDATE would otherwise be
+  // claimed without being counted. The UPDATE takes each row's lock; a statement made at the same
+  // moment by another process waits for it, re-checks `statement_id IS NULL` and skips those rows.
   return store.sql.tx(async (t) => {
-    const sums = await t.get<{ total: number | null; n: number }>(
-      "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS total, count(*) AS n FROM records WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?",
-      [merchantId, until.toISOString()],
-    );
-    if (!sums || Number(sums.n) === 0) return null;
     const id = `ST-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
     const nowIso = now.toISOString();
     await t.run(
       'INSERT INTO statements (statement_id, merchant_id, period_until, status, total_fen, record_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, merchantId, until.toISOString(), 'draft', Number(sums.total ?? 0), Number(sums.n), nowIso, nowIso],
+      [id, merchantId, until.toISOString(), 'draft', 0, 0, nowIso, nowIso],
     );
-    await t.run(
+    const claimed = await t.run(
       "UPDATE records SET statement_id = ?, updated_at = ? WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?",
       [id, nowIso, merchantId, until.toISOString()],
     );
+    if (claimed.changes === 0) {
+      await t.run('DELETE FROM statements WHERE statement_id = ?', [id]);
+      return null;
+    }
+    const sums = await t.get<{ total: number | null; n: number }>(
+      "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS total, count(*) AS n FROM records WHERE statement_id = ?",
+      [id],
+    );
+    await t.run('UPDATE statements SET total_fen = ?, record_count = ? WHERE statement_id = ?', [
+      Number(sums?.total ?? 0),
+      Number(sums?.n ?? 0),
+      id,
+    ]);
     return (await t.get<StatementRow>('SELECT * FROM statements WHERE statement_id = ?', [id]))!;
   });
 }
