@@ -15,6 +15,12 @@ function prng(seed: number): () => number {
 }
 
 const ROUNDS = 200;
+/**
+ * The till gives up on a request after TIMEOUT_MS; a delayed one is held far longer, so it times out
+ * even when a busy machine fires the till's timer late, and ordinary requests have room to be slow.
+ */
+const TIMEOUT_MS = 1200;
+const DELAY_MS = TIMEOUT_MS + 2500;
 
 describe.each(STORES)('uploads through a faulty network on $name', (kind) => {
   let world: ProgramWorld;
@@ -38,10 +44,10 @@ describe.each(STORES)('uploads through a faulty network on $name', (kind) => {
     proxy = new FaultProxy(
       () => world.server.url,
       () => (faulty ? (random() < 0.3 ? 'ok' : FAULTS[1 + Math.floor(random() * (FAULTS.length - 1))]!) : 'ok'),
-      900,
+      DELAY_MS,
     );
     await proxy.start();
-    const till = await enrolledTill(world, 'M1', proxy.url, { syncTimeoutMs: 700 });
+    const till = await enrolledTill(world, 'M1', proxy.url, { syncTimeoutMs: TIMEOUT_MS });
     try {
       const vouchers = await world.issue('child', 40);
       faulty = true;

@@ -142,9 +142,15 @@ describe.each(STORES)('program server and sync on $name', (kind) => {
     const [v] = await world.issue('child', 1);
     await sell(till.services, till.session, '绘本', 1, [v!.token]);
     await till.services.sync.syncNow();
-    // the till never heard the answer: mark the batch unsent and upload again
+    const answer = () =>
+      till.services.db.prepare('SELECT record_id, status, reason FROM record_status ORDER BY record_id').all() as Array<{ status: string }>;
+    const first = answer();
+    expect(first).toEqual([expect.objectContaining({ status: 'accepted', reason: null })]);
+    // the till never heard the answer: mark the batch unsent, forget the answer and upload again
     till.services.db.prepare('UPDATE outbox_batches SET done_at = NULL').run();
-    await till.services.sync.upload();
+    till.services.db.prepare('DELETE FROM record_status').run();
+    expect(await till.services.sync.upload()).toEqual({ accepted: 1, rejected: 0 });
+    expect(answer()).toEqual(first);
     const rows = await world.store.sql.all<{ type: string; amount_fen: number }>('SELECT type, amount_fen FROM records');
     expect(rows).toHaveLength(1);
     const batch = till.services.db.prepare<[], { batch_id: string }>('SELECT batch_id FROM outbox_batches').get()!;

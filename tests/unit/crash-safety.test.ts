@@ -7,10 +7,24 @@ import { seedTill } from '../helpers/seed';
 import { tempDir } from '../helpers/tmp';
 
 const ROUNDS = 50;
+/** The kill moments come from this seed: `CRASH_SEED=<n>` replays a failed run's moments. */
+const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+
+/** mulberry32: a small seeded generator, so a failing run's kill moments can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 const child = path.resolve(import.meta.dirname, '../fixtures/crash-child.ts');
 
 /** Runs the child until it is ready, lets it work for a random moment, then SIGKILLs it. */
-async function killedRun(dataDir: string, tokensFile: string, offset: number): Promise<string[]> {
+async function killedRun(dataDir: string, tokensFile: string, offset: number, random: () => number): Promise<string[]> {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, tokensFile, String(offset)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -25,7 +39,7 @@ async function killedRun(dataDir: string, tokensFile: string, offset: number): P
     });
     proc.once('exit', (code) => reject(new Error(`child exited early (${code}): ${err}`)));
   });
-  await new Promise((r) => setTimeout(r, Math.random() * 120));
+  await new Promise((r) => setTimeout(r, random() * 120));
   proc.kill('SIGKILL');
   await exited;
   return out.split('\n').filter((l) => l && l !== 'READY');
@@ -55,8 +69,10 @@ describe('crash safety', () => {
     const voided = new Set<string>();
     let offset = 0;
     let killedMidWork = 0;
+    const random = prng(SEED);
+    console.log(`crash safety: kill moments from CRASH_SEED=${SEED}`);
     for (let round = 0; round < ROUNDS; round++) {
-      const lines = await killedRun(t.dir, tokensFile, offset);
+      const lines = await killedRun(t.dir, tokensFile, offset, random);
       offset += 60;
       for (const l of lines) {
         const [kind, id] = l.split(' ');
@@ -70,7 +86,7 @@ describe('crash safety', () => {
       try {
         // 1. the chain verifies from the first record to the last
         const chain = s.journal.verify();
-        expect(chain, `round ${round}`).toMatchObject({ ok: true });
+        expect(chain, `round ${round} (CRASH_SEED=${SEED})`).toMatchObject({ ok: true });
         // 2. every sale the child was told succeeded is there, voided if it was told so
         const sales = s.db
           .prepare<[], { id: string; voucher_paid_fen: number; voided_at: string | null }>(
@@ -78,7 +94,7 @@ describe('crash safety', () => {
           )
           .all();
         const byId = new Map(sales.map((x) => [x.id, x]));
-        for (const id of committed) expect(byId.has(id), `sale ${id} missing after round ${round}`).toBe(true);
+        for (const id of committed) expect(byId.has(id), `sale ${id} missing after round ${round} (CRASH_SEED=${SEED})`).toBe(true);
         for (const id of voided) expect(byId.get(id)?.voided_at, `void of ${id} missing`).not.toBeNull();
         // 3. no partial sale: each has its lines and journal records, and they agree to the fen
         for (const sale of sales) {
