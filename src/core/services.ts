@@ -156,7 +156,18 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   const retention = new Retention({ db, settings, log: log.child({ room: 'retention' }), now });
 
   const handlers: Handlers = {
-    ...systemHandlers({ config, db, databasePath, settings, manifests, users, sync, printing, startedAt: new Date(now()).toISOString() }),
+    ...systemHandlers({
+      config,
+      db,
+      databasePath,
+      settings,
+      manifests,
+      users,
+      sync,
+      printing,
+      startedAt: new Date(now()).toISOString(),
+      deviceId,
+    }),
     ...authHandlers({ db, users, settings, catalog }),
     ...catalogHandlers({ db, catalog, settings, now, ...catalogRoom({ db, settings, log: log.child({ room: 'catalog' }), now }) }),
     ...salesHandlers({ users, checkout, saleFlow, queries: sales, journal, sync, settings, now }),

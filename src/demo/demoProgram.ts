@@ -5,6 +5,10 @@ import path from 'node:path';
 import YAML from 'yaml';
 import babyCampaignYaml from '../../resources/sample/campaign-baby.yaml?raw';
 import childCampaign from '../../resources/sample/campaign-child.json' with { type: 'json' };
+import { recoverFromProgram } from '../core/backoffice/recovery';
+import { demoProgramDir } from './demoDir';
+
+export { demoProgramDir } from './demoDir';
 import type { Services } from '../core/services';
 import type { Logger } from '../core/system/log';
 import type { Campaign } from '../shared/voucher/manifest';
@@ -16,7 +20,7 @@ import { KeyFiles } from '../server/program/keyFiles';
 import { Program } from '../server/program/program';
 import { writePrivateFile } from '../server/store/privateFiles';
 import { openProgramStore, type IssuedVoucher, type ProgramStore } from '../server/store/programStore';
-import { createEnrollmentCode, createMerchant } from '../server/sync/enrollment';
+import { createEnrollmentCode, createMerchant, createRecoveryCode } from '../server/sync/enrollment';
 
 export interface DemoProgram {
   dir: string;
@@ -33,14 +37,16 @@ export const DEMO_MERCHANT = 'DEMO-SHOP';
  * `npm start` with no configuration: a complete demo program on this machine. It creates (once)
  * a program with a ¥50 baby-voucher campaign and a ¥200 child balance campaign, demo vouchers with
  * printable cards, a demo merchant; runs the program server on loopback; and enrolls this till
- * with a one-time code exactly as a shop would. The demo program lives in <data dir>/demo-program,
- * so the program CLI can settle what the till uploads (see the README's walk-through).
+ * with a one-time code exactly as a shop would. The demo program lives beside the till's data
+ * folder (<data dir>-demo-program), so the program CLI can settle what the till uploads, and a till
+ * whose folder was wiped can be restored from a backup and get its records back from the program
+ * (see the README's walk-through and disaster recovery).
  * Like any program it keeps no voucher token: demo-vouchers.csv and demo-cards.pdf are written when
  * the vouchers are issued (0600, in the 0700 folder); if the list is deleted, the next start
  * re-issues the demo vouchers that are left and writes both again.
  */
 export async function startDemoProgram(services: Services): Promise<DemoProgram | null> {
-  const dir = path.join(services.config.dataDir, 'demo-program');
+  const dir = demoProgramDir(services.config.dataDir);
   const isDemo = fs.existsSync(dir) || !services.sync.enrolled();
   if (!isDemo) return null;
   const store = await openProgramStore(dir, undefined);
@@ -59,7 +65,7 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
       server = await startProgramServer({ store, port: 0, replyKey });
     }
     writePrivateFile(portFile, String(server.port));
-    if (!services.sync.enrolled()) await services.sync.enroll(server.url, await createEnrollmentCode(store, DEMO_MERCHANT), 'demo till');
+    if (!services.sync.enrolled()) await enrollDemoTill(services, store, server.url);
     else services.sync.serverMoved(server.url); // the demo server may have had to take another port
     services.settings.set('demo.program', true);
     const csv = path.join(dir, 'demo-vouchers.csv');
@@ -82,6 +88,21 @@ export async function startDemoProgram(services: Services): Promise<DemoProgram 
     await store.close();
     throw e;
   }
+}
+
+/**
+ * A new till enrolls with a one-time code. A till the demo program already knows (its database was
+ * restored from a backup, its key is gone) re-enrolls as the same device with a recovery code, as
+ * the program operator would give one, and then gets back the records it made after that backup.
+ */
+async function enrollDemoTill(services: Services, store: ProgramStore, url: string): Promise<void> {
+  const deviceId = (services.db.prepare('SELECT install_id FROM device WHERE id = 1').get() as { install_id: string }).install_id;
+  const known = await store.sql.get('SELECT 1 AS x FROM devices WHERE device_id = ?', [deviceId]);
+  const code = known ? await createRecoveryCode(store, deviceId) : await createEnrollmentCode(store, DEMO_MERCHANT);
+  await services.sync.enroll(url, code, 'demo till');
+  if (!known) return;
+  const r = await recoverFromProgram({ ...services, deviceId, now: Date.now });
+  services.log.warn(r, 'demo till re-enrolled with a recovery code; records recovered from the demo program');
 }
 
 /** Sets the demo program up once; returns the vouchers issued now (with their tokens), or null. */

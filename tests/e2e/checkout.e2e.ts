@@ -1,4 +1,5 @@
 import { chromium, type Page } from '@playwright/test';
+import { demoProgramDir } from '../../src/demo/demoDir';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createServices } from '../../src/core/services';
@@ -208,7 +209,7 @@ test('a fresh till with the demo program: set up, sign in, redeem a demo voucher
     await page.getByTestId('quick-儿童理发').click();
     await expect(page.getByTestId('basket-line')).toHaveCount(1);
     // the demo program's voucher list is on disk next to the till's data
-    const csv = fs.readFileSync(path.join(host.dataDir, 'demo-program', 'demo-vouchers.csv'), 'utf8');
+    const csv = fs.readFileSync(path.join(demoProgramDir(host.dataDir), 'demo-vouchers.csv'), 'utf8');
     const balanceToken = csv
       .split('\n')
       .find((l) => l.includes(',balance,'))!

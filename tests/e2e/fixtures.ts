@@ -13,6 +13,7 @@ export const test = base.extend<{ till: TillHost }>({
     await use(h);
     await stopTillHost(h);
     fs.rmSync(h.dataDir, { recursive: true, force: true });
+    fs.rmSync(`${h.dataDir}-demo-program`, { recursive: true, force: true }); // the demo program lives beside it
   },
 });
 

@@ -4,6 +4,7 @@
  * the sale is with the program, and follows the upload as it happens. At 1366×768, like the counter.
  */
 import fs from 'node:fs';
+import { demoProgramDir } from '../../src/demo/demoDir';
 import path from 'node:path';
 import { cameraOff, cardCode, keepShot, sellFormula, signIn } from './counterSteps';
 import { completeSetup, expect, startTillHost, stopTillHost, test } from './fixtures';
@@ -13,7 +14,7 @@ test.use({ viewport: { width: 1366, height: 768 } });
 
 /** A ¥200 balance voucher the embedded demo program issued (its CSV is in the till's data folder). */
 function demoBalanceVoucher(dataDir: string): string {
-  const csv = fs.readFileSync(path.join(dataDir, 'demo-program', 'demo-vouchers.csv'), 'utf8');
+  const csv = fs.readFileSync(path.join(demoProgramDir(dataDir), 'demo-vouchers.csv'), 'utf8');
   return csv
     .split('\n')
     .find((l) => l.includes(',balance,'))!

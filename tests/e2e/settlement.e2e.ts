@@ -1,11 +1,12 @@
 import fs from 'node:fs';
+import { demoProgramDir } from '../../src/demo/demoDir';
 import path from 'node:path';
 import { runCli } from '../../src/server/cli/main';
 import { completeSetup, expect, startTillHost, stopTillHost, test } from './fixtures';
 
 test('demo walk-through: redeem, upload, accepted, then the program approves and pays and the owner sees “paid”', async ({ page }) => {
   const host = await startTillHost(undefined, []);
-  const home = path.join(host.dataDir, 'demo-program');
+  const home = demoProgramDir(host.dataDir);
   try {
     await page.goto(host.openUrl);
     await completeSetup(page, '演示母婴店');

@@ -21,6 +21,7 @@ export interface SystemDeps {
   sync: SyncService;
   printing: PrintService;
   startedAt: string;
+  deviceId: string;
 }
 
 /** Diagnostics, the status bar, language, per-till preferences and the support log. */
@@ -45,6 +46,7 @@ export const systemHandlers = (d: SystemDeps): HandlersFor<typeof systemContract
       manifestVersion: d.manifests.current()?.version ?? null,
       startedAt: d.startedAt,
       logFile,
+      deviceId: d.deviceId,
     }),
     getStatus: (_args, ctx) => {
       const s = d.users.session(ctx.sessionToken);

@@ -25,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   'diag.title': 'About & diagnostics',
   'diag.intro': 'If something goes wrong, give the information on this page to the program’s support desk.',
   'diag.appVersion': 'Version',
+  'diag.deviceId': 'Till (device) id',
   'diag.host': 'Running as',
   'diag.host.electron': 'Desktop app (Electron)',
   'diag.host.node-host': 'Browser mode (local Node host)',

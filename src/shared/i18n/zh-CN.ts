@@ -26,6 +26,7 @@ export const zhCN = {
   'diag.title': '系统信息',
   'diag.intro': '出现问题时，请把本页信息告诉项目方的技术支持。',
   'diag.appVersion': '软件版本',
+  'diag.deviceId': '收银台编号（设备号）',
   'diag.host': '运行方式',
   'diag.host.electron': '桌面应用（Electron）',
   'diag.host.node-host': '浏览器模式（本机 Node 服务）',

@@ -25,6 +25,7 @@ export function DiagnosticsScreen() {
   const d = diag.value;
   const rows: Array<[MessageKey, string, keyof Diagnostics]> = [
     ['diag.appVersion', d.appVersion, 'appVersion'],
+    ['diag.deviceId', d.deviceId, 'deviceId'],
     ['diag.host', t(`diag.host.${d.host}`), 'host'],
     ['diag.dataDir', d.dataDir, 'dataDir'],
     ['diag.databasePath', d.databasePath, 'databasePath'],

@@ -22,6 +22,8 @@ export const diagnosticsSchema = z.object({
   startedAt: z.string(),
   /** Where the log file lives, for a support call. */
   logFile: z.string(),
+  /** This till's device id: what the program's operator needs to make a recovery code. */
+  deviceId: z.string(),
 });
 
 export const statusSchema = z.object({
