@@ -59,7 +59,8 @@ export class ShiftBook {
         if (this.openRow()) throw new PosError('shift_open', 'a shift is already open');
         this.d.db
           .prepare('INSERT INTO shifts (opened_at, opened_by, opening_float_fen, from_seq) VALUES (?, ?, ?, ?)')
-          .run(new Date(this.d.now()).toISOString(), by.id, openingFloatFen, this.nextFromSeq());
+          // Sales since the last close belong to this shift: it began with the first of them, if earlier.
+          .run(this.firstRecordTimeSinceClose() ?? new Date(this.d.now()).toISOString(), by.id, openingFloatFen, this.nextFromSeq());
       })
       .immediate();
     return this.state();

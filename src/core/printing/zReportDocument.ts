@@ -37,7 +37,7 @@ export function zReportDocument(
   row(zh('totals.voucher'), formatYuan(z.sales.voucherFen));
   row(zh('totals.other'), formatYuan(z.sales.otherTenderFen));
   row(zh('totals.forfeited'), formatYuan(z.sales.forfeitedFen));
-  row(zh('zreport.voids', { count: z.voids.count }), formatYuan(-z.voids.voucherFen - z.voids.otherTenderFen));
+  row(zh('zreport.voids', { count: z.voids.count }), formatYuan(0 - z.voids.voucherFen - z.voids.otherTenderFen));
   rule();
   full(zh('zreport.byCampaign'));
   for (const c of z.voucherByCampaign) row(`${c.name} ×${c.count}`, formatYuan(c.fen));
@@ -48,7 +48,7 @@ export function zReportDocument(
   rule();
   row(zh('zreport.float'), formatYuan(z.cash.openingFloatFen));
   row(zh('zreport.cashIn'), formatYuan(z.cash.salesFen));
-  row(zh('zreport.cashOut'), formatYuan(-z.cash.refundsFen));
+  row(zh('zreport.cashOut'), formatYuan(0 - z.cash.refundsFen));
   row(zh('zreport.expected'), formatYuan(z.cash.expectedFen));
   row(zh('zreport.counted'), formatYuan(z.cash.countedFen));
   row(zh('zreport.difference'), formatYuan(z.cash.differenceFen));

@@ -26,7 +26,7 @@ export function ZReportView({ z }: { z: ZReport }) {
             {row(t('totals.voucher'), money(z.sales.voucherFen))}
             {row(t('totals.other'), money(z.sales.otherTenderFen))}
             {row(t('totals.forfeited'), money(z.sales.forfeitedFen))}
-            {row(t('zreport.voids', { count: z.voids.count }), money(-z.voids.voucherFen - z.voids.otherTenderFen))}
+            {row(t('zreport.voids', { count: z.voids.count }), money(0 - z.voids.voucherFen - z.voids.otherTenderFen))}
             {z.voucherByCampaign.map((c) => row(`${c.name} ×${c.count}`, money(c.fen)))}
             {Object.entries(z.voucherByCategory).map(([cat, fen]) => row(t(`category.${cat as Category}`), money(fen)))}
           </tbody>
