@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { demoProgramDir } from '../../src/demo/demoDir';
 import path from 'node:path';
 import { runCli } from '../../src/server/cli/main';
+import { createServices } from '../../src/core/services';
+import { DeviceKey } from '../../src/core/sync/deviceKey';
+import { signIn } from './counterSteps';
 import { completeSetup, expect, startTillHost, stopTillHost, test } from './fixtures';
+import { prepareTill } from './tillSetup';
 
 test('demo walk-through: redeem, upload, accepted, then the program approves and pays and the owner sees “paid”', async ({ page }) => {
   const host = await startTillHost(undefined, []);
@@ -50,5 +54,29 @@ test('demo walk-through: redeem, upload, accepted, then the program approves and
     await expect(page.getByTestId('statements')).toContainText('已支付');
   } finally {
     await stopTillHost(host);
+  }
+});
+
+test('a batch the program keeps refusing is shown to the owner with the records, the reason and what to do', async ({ page }) => {
+  const till = await prepareTill();
+  // Enrolled with a program that no longer answers, and the outbox as it is after four failed uploads
+  // of the first record (the upload loop counts them).
+  const s = createServices({ dataDir: till.dataDir, host: 'direct', appVersion: 'e2e' }, { backgroundJobs: false });
+  new DeviceKey(till.dataDir).ensure();
+  s.settings.set('sync.serverUrl', 'http://127.0.0.1:9');
+  s.db
+    .prepare('INSERT INTO outbox_batches (batch_id, from_seq, to_seq, created_at, attempts, last_error) VALUES (?, 1, 1, ?, 4, ?)')
+    .run('b-stuck', new Date().toISOString(), 'http_503');
+  s.close();
+  const host = await startTillHost(till.dataDir);
+  try {
+    await signIn(page, host.openUrl, '王店主');
+    await page.getByTestId('tab-settlement').click();
+    const stuck = page.getByTestId('stuck-batch');
+    await expect(stuck).toContainText(/第 1–1 条流水已上传 \d+ 次仍未成功（\w+）/);
+    await expect(stuck).toContainText('不要删除任何数据');
+  } finally {
+    await stopTillHost(host);
+    till.cleanup();
   }
 });

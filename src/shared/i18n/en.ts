@@ -764,4 +764,6 @@ export const en: Record<MessageKey, string> = {
   'sale.upload.held': 'uploaded, held for the program’s review',
   'sale.upload.rejected': 'rejected by the program',
   'sale.upload.not_enrolled': 'to be uploaded (this till is not enrolled with a program yet)',
+  'settle.stuckBatch':
+    'Records {from}–{to} have been sent {attempts} times without success ({code}). They are safe on this till. Check the network and press Sync now; if it keeps failing, call the program’s support and do not delete anything.',
 };

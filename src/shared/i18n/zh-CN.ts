@@ -731,6 +731,8 @@ export const zhCN = {
   'sale.upload.held': '已上传，项目方复核中',
   'sale.upload.rejected': '项目方拒绝',
   'sale.upload.not_enrolled': '待上传（本收银台还没有注册到项目）',
+  'settle.stuckBatch':
+    '第 {from}–{to} 条流水已上传 {attempts} 次仍未成功（{code}）。流水都还在本机，不会丢失。请检查网络后点“立即上传”；如果一直失败，请联系项目方的技术支持，不要删除任何数据。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,6 +6,9 @@ import { useCall } from '../api/useCall';
 import { useI18n } from '../i18n/I18nProvider';
 
 /** The owner's view of the program: enrollment, upload, and what became of every redemption. */
+/** Attempts after which an unsent batch is shown to the owner as stuck. */
+const STUCK_AFTER = 3;
+
 export function SettlementScreen() {
   const api = useApi();
   const { t, err, money, dateTime } = useI18n();
@@ -56,6 +59,14 @@ export function SettlementScreen() {
               </div>
             ))}
           </div>
+          {/* A batch the program keeps refusing: say which records, how often, why, and what to do. */}
+          {view.value.batches
+            .filter((b) => b.doneAt === null && b.attempts >= STUCK_AFTER)
+            .map((b) => (
+              <p key={b.batchId} className="error-box" role="alert" data-testid="stuck-batch">
+                {t('settle.stuckBatch', { from: b.fromSeq, to: b.toSeq, attempts: b.attempts, code: b.lastError ?? '' })}
+              </p>
+            ))}
           {view.value.voids > 0 && (
             <p className="muted" data-testid="settle-voids">
               {t('settle.voids', { count: view.value.voids })}
