@@ -1,43 +1,32 @@
 import crypto from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_FAILED_PINS } from '../../src/core/auth/users';
-import type { PosApi } from '../../src/shared/api/client';
-import { direct, overHttp, type Harness } from '../helpers/clients';
+import { direct, overHttp, useSeededTill } from '../helpers/clients';
 import { code, value } from '../helpers/results';
-import { seedTill } from '../helpers/seed';
 
 /** Attacks on the till itself (issue: trust), each through core directly and over the HTTP host. */
 
 describe.each([direct, overHttp])('the till resists its own users via $name', (factory) => {
-  let h: Harness;
-  let api: PosApi;
-  let seed: ReturnType<typeof seedTill>;
-  beforeEach(async () => {
-    h = await factory.make();
-    api = h.api;
-    seed = seedTill(h.services);
-    h.useSession(seed.cashierSession());
-  });
-  afterEach(async () => h.close());
+  const till = useSeededTill(factory);
 
   const lateSale = async () => {
-    const lines = [{ itemId: seed.item('飞鹤').id, quantity: 1 }];
-    const vouchers = [seed.babyVoucher().token];
-    const q = value(await api.quoteSale({ lines, vouchers }));
+    const lines = [{ itemId: till.seed.item('飞鹤').id, quantity: 1 }];
+    const vouchers = [till.seed.babyVoucher().token];
+    const q = value(await till.api.quoteSale({ lines, vouchers }));
     const sale = value(
-      await api.commitSale({
+      await till.api.commitSale({
         lines,
         vouchers,
         clientSaleId: crypto.randomUUID(),
         expect: { voucherPaidFen: q.totals.voucherPaidFen, otherTenderFen: q.totals.otherTenderFen, forfeitedFen: q.totals.forfeitedFen },
       }),
     );
-    h.clock.ms += 11 * 60_000; // past the cashier's own 10 minutes: the owner must approve
+    till.h.clock.ms += 11 * 60_000; // past the cashier's own 10 minutes: the owner must approve
     return sale;
   };
 
   const failedPins = (userId: number) =>
-    h.services.db.prepare('SELECT failed_pins, locked_until FROM users WHERE id = ?').get(userId) as {
+    till.h.services.db.prepare('SELECT failed_pins, locked_until FROM users WHERE id = ?').get(userId) as {
       failed_pins: number;
       locked_until: string | null;
     };
@@ -46,66 +35,67 @@ describe.each([direct, overHttp])('the till resists its own users via $name', (f
     const sale = await lateSale();
     const answers: string[] = [];
     for (let i = 0; i < 30; i++)
-      answers.push(code(await api.voidSale({ saleId: sale.saleId, ownerPin: String(1000 + i).padStart(4, '0') })));
+      answers.push(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: String(1000 + i).padStart(4, '0') })));
     // The count went up for good: four wrong answers, then the owner is locked (and the cashier paused).
     expect(answers.slice(0, MAX_FAILED_PINS - 1)).toEqual(Array(MAX_FAILED_PINS - 1).fill('pin_wrong'));
     expect(answers.slice(MAX_FAILED_PINS - 1).every((c) => c === 'locked_out' || c === 'approvals_locked')).toBe(true);
-    expect(failedPins(seed.owner.id).locked_until).not.toBeNull();
+    expect(failedPins(till.seed.owner.id).locked_until).not.toBeNull();
     // Even the right PIN does not work now, and the owner cannot sign in either until the lockout ends.
-    expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: '1234' }))).not.toBe('ok');
-    h.useSession(undefined);
-    expect(code(await api.login({ userId: seed.owner.id, pin: '1234' }))).toBe('locked_out');
+    expect(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: '1234' }))).not.toBe('ok');
+    till.h.useSession(undefined);
+    expect(code(await till.api.login({ userId: till.seed.owner.id, pin: '1234' }))).toBe('locked_out');
   });
 
   it('approvals are throttled per acting cashier, even when owners share the guessing', async () => {
     const sale = await lateSale();
     // Two owners: each wrong PIN is tried against both, so the owners' own lockouts come later.
-    h.services.users.create('张店主', 'owner', '4321');
-    for (let i = 0; i < 4; i++) expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: `99${i}9` }))).toBe('pin_wrong');
-    expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: '9949' }))).toMatch(/approvals_locked|locked_out/);
-    const r = await api.voidSale({ saleId: sale.saleId, ownerPin: '4321' });
+    till.h.services.users.create('张店主', 'owner', '4321');
+    for (let i = 0; i < 4; i++) expect(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: `99${i}9` }))).toBe('pin_wrong');
+    expect(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: '9949' }))).toMatch(/approvals_locked|locked_out/);
+    const r = await till.api.voidSale({ saleId: sale.saleId, ownerPin: '4321' });
     expect(code(r)).toMatch(/approvals_locked|locked_out/);
     // The pause ends after the lockout time; then the right PIN approves.
-    h.clock.ms += 6 * 60_000;
-    expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: '4321' }))).toBe('ok');
+    till.h.clock.ms += 6 * 60_000;
+    expect(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: '4321' }))).toBe('ok');
   });
 
   it('three wrong owner PINs, then the right one, then two wrong: not locked', async () => {
     const sale = await lateSale();
     const other = await lateSale();
-    for (const pin of ['1111', '2222', '3333']) expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: pin }))).toBe('pin_wrong');
-    expect(code(await api.voidSale({ saleId: sale.saleId, ownerPin: '1234' }))).toBe('ok');
-    for (const pin of ['1111', '2222']) expect(code(await api.voidSale({ saleId: other.saleId, ownerPin: pin }))).toBe('pin_wrong');
-    expect(failedPins(seed.owner.id)).toEqual({ failed_pins: 2, locked_until: null });
-    expect(code(await api.voidSale({ saleId: other.saleId, ownerPin: '1234' }))).toBe('ok');
+    for (const pin of ['1111', '2222', '3333'])
+      expect(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: pin }))).toBe('pin_wrong');
+    expect(code(await till.api.voidSale({ saleId: sale.saleId, ownerPin: '1234' }))).toBe('ok');
+    for (const pin of ['1111', '2222']) expect(code(await till.api.voidSale({ saleId: other.saleId, ownerPin: pin }))).toBe('pin_wrong');
+    expect(failedPins(till.seed.owner.id)).toEqual({ failed_pins: 2, locked_until: null });
+    expect(code(await till.api.voidSale({ saleId: other.saleId, ownerPin: '1234' }))).toBe('ok');
   });
 
   it('an idle owner session expires after 15 minutes; a cashier’s after 8 hours; none lives past 12 hours', async () => {
-    h.useSession(seed.ownerSession);
-    expect(code(await api.verifyJournal({}))).toBe('ok');
-    h.clock.ms += 14 * 60_000;
-    expect(code(await api.verifyJournal({}))).toBe('ok'); // activity restarts the idle clock
-    h.clock.ms += 16 * 60_000;
-    expect(code(await api.verifyJournal({}))).toBe('session_expired');
-    expect(value(await api.getStatus({})).cashier).toBeNull();
+    till.h.useSession(till.seed.ownerSession);
+    expect(code(await till.api.verifyJournal({}))).toBe('ok');
+    till.h.clock.ms += 14 * 60_000;
+    expect(code(await till.api.verifyJournal({}))).toBe('ok'); // activity restarts the idle clock
+    till.h.clock.ms += 16 * 60_000;
+    expect(code(await till.api.verifyJournal({}))).toBe('session_expired');
+    expect(value(await till.api.getStatus({})).cashier).toBeNull();
 
-    const cashier = seed.cashierSession();
-    h.useSession(cashier);
-    h.clock.ms += 7 * 3_600_000;
-    expect(code(await api.listSalesToday({}))).toBe('ok');
-    h.clock.ms += 4 * 3_600_000;
-    expect(code(await api.listSalesToday({}))).toBe('ok'); // 11 h old, active
-    h.clock.ms += 2 * 3_600_000;
-    expect(code(await api.listSalesToday({}))).toBe('session_expired'); // 13 h: past the maximum age
+    const cashier = till.seed.cashierSession();
+    till.h.useSession(cashier);
+    till.h.clock.ms += 7 * 3_600_000;
+    expect(code(await till.api.listSalesToday({}))).toBe('ok');
+    till.h.clock.ms += 4 * 3_600_000;
+    expect(code(await till.api.listSalesToday({}))).toBe('ok'); // 11 h old, active
+    till.h.clock.ms += 2 * 3_600_000;
+    expect(code(await till.api.listSalesToday({}))).toBe('session_expired'); // 13 h: past the maximum age
   });
 
   it('a screen that polls does not keep an idle session alive', async () => {
-    h.useSession(seed.ownerSession);
+    till.h.useSession(till.seed.ownerSession);
     for (let i = 0; i < 14; i++) {
-      h.clock.ms += 60_000;
-      expect(code(await api.getSync({}))).toBe('ok');
+      till.h.clock.ms += 60_000;
+      expect(code(await till.api.getSync({}))).toBe('ok');
     }
-    h.clock.ms += 2 * 60_000; // 16 minutes since the owner last did anything
-    expect(code(await api.verifyJournal({}))).toBe('session_expired');
+    till.h.clock.ms += 2 * 60_000; // 16 minutes since the owner last did anything
+    expect(code(await till.api.verifyJournal({}))).toBe('session_expired');
   });
 });

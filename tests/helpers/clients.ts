@@ -2,6 +2,8 @@ import { createPosApi, type PosApi } from '../../src/shared/api/client';
 import { httpTransport } from '../../src/shared/api/http';
 import { createServices, type Services } from '../../src/core/services';
 import { startHost, type RunningHost } from '../../src/host/server';
+import { afterEach, beforeEach } from 'vitest';
+import { seedTill } from './seed';
 import { tempDir } from './tmp';
 
 export interface Harness {
@@ -69,3 +71,33 @@ export const overHttp: HarnessFactory = {
     };
   },
 };
+
+/**
+ * The usual frame of a contract test: a till through `factory` (core or HTTP), seeded with the
+ * sample program, catalogue, owner and cashier, the cashier signed in; closed after each test.
+ */
+export function useSeededTill(factory: HarnessFactory): {
+  readonly h: Harness;
+  readonly api: PosApi;
+  readonly seed: ReturnType<typeof seedTill>;
+} {
+  let h: Harness | undefined;
+  let seed: ReturnType<typeof seedTill> | undefined;
+  beforeEach(async () => {
+    h = await factory.make();
+    seed = seedTill(h.services);
+    h.useSession(seed.cashierSession());
+  });
+  afterEach(async () => h?.close());
+  return {
+    get h() {
+      return h!;
+    },
+    get api() {
+      return h!.api;
+    },
+    get seed() {
+      return seed!;
+    },
+  };
+}
