@@ -1,0 +1,109 @@
+import crypto from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sign } from '../../src/trust/ed25519';
+import { batchSigningInput } from '../../src/shared/sync/protocol';
+import { programWorld, STORES, type ProgramWorld } from '../helpers/program';
+import { rawTill, type RawTill } from '../helpers/rawTill';
+
+/**
+ * Issue 16: the program's batch intake (intake.ts) through its HTTP API on loopback, with a till's
+ * key in the test's hands: what breaks the chain rejects the whole batch and stores nothing; a void
+ * follows its redemption; a record id counts once; a batch id is one batch.
+ */
+const sqlite = STORES.find((s) => s.name === 'sqlite')!;
+
+describe('batch intake', () => {
+  let world: ProgramWorld;
+  let till: RawTill;
+  let voucher: string;
+  beforeEach(async () => {
+    world = await programWorld(sqlite);
+    till = await rawTill(world, 'M1');
+    voucher = (await world.issue('child', 1))[0]!.voucherId;
+  });
+  afterEach(async () => {
+    await world?.close();
+  });
+
+  const reasons = async (records: Parameters<RawTill['upload']>[0], batchId?: string) => {
+    const r = await till.upload(records, batchId);
+    expect(r.status).toBe(200);
+    return r.body.results!.map((x) => x.reason);
+  };
+  const stored = async () => Number((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n);
+
+  it('a batch signed by one till for another is refused', async () => {
+    const other = await rawTill(world, 'M1');
+    const b = { batchId: crypto.randomUUID(), deviceId: other.deviceId, records: [other.record({ voucherId: voucher })] };
+    const r = await till.post('/v1/batches', { ...b, signature: sign(till.key, Buffer.from(batchSigningInput(b))).toString('base64url') });
+    expect(r.status).toBe(403);
+    expect(r.body.error?.code).toBe('forbidden');
+  });
+
+  it('a record carrying another till’s id breaks the chain: every record is rejected and none stored', async () => {
+    const a = till.record({ voucherId: voucher });
+    const b = till.record({ voucherId: voucher, deviceId: crypto.randomUUID() });
+    expect(await reasons([a, b])).toEqual(['bad_chain', 'bad_chain']);
+    expect(await stored()).toBe(0);
+  });
+
+  it('a record changed after it was chained rejects the batch as a broken chain', async () => {
+    const a = till.record({ voucherId: voucher });
+    expect(await reasons([{ ...a, amountFen: 1 }])).toEqual(['bad_chain']);
+  });
+
+  it('a batch that skips a record is a sequence gap', async () => {
+    till.record({ voucherId: voucher });
+    const b = till.record({ voucherId: voucher });
+    expect(await reasons([b])).toEqual(['sequence_gap']);
+  });
+
+  it('voiding one sale twice rejects the batch as a bad reversal; a void of nothing too', async () => {
+    const a = till.record({ voucherId: voucher });
+    const v1 = till.reverse(a);
+    const v2 = till.reverse(a);
+    expect(await reasons([a, v1, v2])).toEqual(['bad_reversal', 'bad_reversal', 'bad_reversal']);
+  });
+
+  it('a void of another amount than its redemption is a bad reversal; the redemption stands', async () => {
+    const a = till.record({ voucherId: voucher, amountFen: 2000, categories: { books: { amountFen: 2000, quantity: 1 } } });
+    const v = till.reverse(a, { amountFen: 1000, categories: { books: { amountFen: 1000, quantity: 1 } } });
+    expect(await reasons([a, v])).toEqual([null, 'bad_reversal']);
+  });
+
+  it('a void follows its redemption: rejected with the redemption’s reason, in this batch or a later one', async () => {
+    const big = till.record({ voucherId: voucher, amountFen: 30_000, categories: { books: { amountFen: 30_000, quantity: 1 } } });
+    expect(await reasons([big])).toEqual(['over_balance']);
+    const v = till.reverse(big);
+    expect(await reasons([v])).toEqual(['over_balance']);
+    const wrongCategory = till.record({ voucherId: voucher, categories: { books: { amountFen: 999, quantity: 1 } } });
+    const v2 = till.reverse(wrongCategory);
+    expect(await reasons([wrongCategory, v2])).toEqual(['categories_mismatch', 'categories_mismatch']);
+  });
+
+  it('a record id used twice counts once; its void follows the first use', async () => {
+    const a = till.record({ voucherId: voucher });
+    const again = till.record({ voucherId: voucher, id: a.id });
+    expect(await reasons([a, again])).toEqual([null, 'duplicate_record']);
+    const kept = await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM duplicate_records');
+    expect(Number(kept!.n)).toBe(1);
+  });
+
+  it('the same batch id again gets the stored answer; with another body it is a conflict', async () => {
+    const batchId = crypto.randomUUID();
+    const a = till.record({ voucherId: voucher });
+    const first = await till.upload([a], batchId);
+    expect(await till.upload([a], batchId)).toEqual(first);
+    const r = await till.upload([a, till.record({ voucherId: voucher })], batchId);
+    expect(r.status).toBe(409);
+    expect(r.body.error?.code).toBe('batch_conflict');
+    expect(await stored()).toBe(1);
+  });
+
+  it('a retired till may not upload', async () => {
+    await world.store.sql.run('UPDATE devices SET active = 0 WHERE device_id = ?', [till.deviceId]);
+    const r = await till.upload([till.record({ voucherId: voucher })]);
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(await stored()).toBe(0);
+  });
+});
