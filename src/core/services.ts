@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createDispatcher, type CallContext, type Dispatcher, type Handlers } from './api/dispatch';
 import { Users } from './auth/users';
 import { Catalog } from './catalog/catalog';
+import { ProgramLists } from './catalog/programLists';
 import { catalogRoom } from './catalog/catalogRoom';
 import { Checkout } from './checkout/checkout';
 import { DATABASE_FILE, type CoreConfig } from './config';
@@ -41,6 +42,8 @@ export interface Services {
   readonly manifests: ManifestStore;
   readonly users: Users;
   readonly catalog: Catalog;
+  /** The program's lists and the shop's proposals (issue 11). */
+  readonly lists: ProgramLists;
   readonly journal: Journal;
   readonly sales: SaleQueries;
   readonly checkout: Checkout;
@@ -101,7 +104,9 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   }));
   const catalog = new Catalog(db);
   const journal = new Journal(db, () => deviceId);
+  const lists = new ProgramLists({ db, settings, manifests, now });
   const sync = new SyncService({
+    lists,
     db,
     settings,
     manifests,
@@ -129,10 +134,12 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
   const checkout = new Checkout({
     db,
     catalog,
+    lists,
     manifests,
     journal,
     queries: sales,
     merchantId: () => settings.get('program.merchantId'),
+    deviceId: () => deviceId,
     lastSyncAt: () => manifests.lastSyncAt(),
     now,
     // Inside the commit transaction: the receipt job commits with the sale or not at all.
@@ -169,8 +176,16 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
       deviceId,
     }),
     ...authHandlers({ db, users, settings, catalog }),
-    ...catalogHandlers({ db, catalog, settings, now, ...catalogRoom({ db, settings, log: log.child({ room: 'catalog' }), now }) }),
-    ...salesHandlers({ users, checkout, saleFlow, queries: sales, journal, sync, settings, now }),
+    ...catalogHandlers({
+      db,
+      catalog,
+      lists,
+      settings,
+      now,
+      syncSoon: (why) => sync.syncSoon(why),
+      ...catalogRoom({ db, settings, log: log.child({ room: 'catalog' }), now, eligibility: lists.eligibility() }),
+    }),
+    ...salesHandlers({ users, checkout, saleFlow, queries: sales, journal, sync, settings, manifests, now }),
     ...printingHandlers({ printing, queries: sales }),
     ...programHandlers({ db, sync, settings }),
     ...desktopHandlers({ settings, users, shell: options.desktopShell }),
@@ -214,6 +229,7 @@ export function createServices(config: CoreConfig, options: ServiceOptions = {})
     manifests,
     users,
     catalog,
+    lists,
     journal,
     sales,
     checkout,

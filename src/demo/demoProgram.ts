@@ -5,6 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import babyCampaignYaml from '../../resources/sample/campaign-baby.yaml?raw';
 import childCampaign from '../../resources/sample/campaign-child.json' with { type: 'json' };
+import aplDemoCsv from '../../resources/sample/apl-demo.csv?raw';
 import { recoverFromProgram } from '../core/backoffice/recovery';
 import { demoProgramDir } from './demoDir';
 
@@ -16,6 +17,8 @@ import { decodeToken, holderCode } from '../shared/voucher/token';
 import { renderCardsPdf, type CardData } from '../server/cards/cardsPdf';
 import { findCjkFont } from '../server/cards/fonts';
 import { startProgramServer, type RunningProgramServer } from '../server/http/app';
+import { readAplFile } from '../server/program/aplImport';
+import { latestAplVersion } from '../server/program/aplPublish';
 import { KeyFiles } from '../server/program/keyFiles';
 import { Program } from '../server/program/program';
 import { writePrivateFile } from '../server/store/privateFiles';
@@ -141,6 +144,10 @@ async function ensureProgram(
     ];
   }
   if (!(await store.latestManifest())) await program.publishManifest();
+  // The baby campaign pays by the program's list (eligibility: apl): the demo list holds the sample
+  // catalogue's baby goods but one (婴儿学步鞋 6902754003020), so the demo shows a refusal too.
+  if ((await latestAplVersion(store.sql)) === 0)
+    await program.publishApl(readAplFile(new TextEncoder().encode(aplDemoCsv), 'apl-demo.csv').entries, 'apl-demo.csv');
   if (!(await store.sql.get('SELECT 1 AS x FROM merchants WHERE merchant_id = ?', [DEMO_MERCHANT])))
     await createMerchant(store, DEMO_MERCHANT, '演示母婴店');
   return issued;

@@ -28,7 +28,14 @@ export async function prepareTill(): Promise<PreparedTill> {
   const cli = (...a: string[]) => runCli([...a, '--home', home], (s) => log.push(s));
   await cli('init', '--id', 'E2E', '--name-zh', '关爱基金会', '--name-en', 'Care Foundation');
   const rootKey = /root public key .*: (\S+)/.exec(log.join('\n'))![1]!;
-  await cli('campaign', 'create', path.join(root, 'resources/sample/campaign-baby.yaml'));
+  // The sample baby campaign pays by the program's approved product list (eligibility: apl), which
+  // reaches a till with a sync; this till is never enrolled, so its campaign trusts the shop's categories.
+  const shopMode = path.join(base, 'campaign-baby-shop.yaml');
+  fs.writeFileSync(
+    shopMode,
+    fs.readFileSync(path.join(root, 'resources/sample/campaign-baby.yaml'), 'utf8').replace(/^eligibility: apl$/m, 'eligibility: shop'),
+  );
+  await cli('campaign', 'create', shopMode);
   await cli('vouchers', 'issue', '--campaign', '1', '--count', '6', '--value-yuan', '50', '--out', path.join(base, 'baby.csv'));
   await cli(
     'vouchers',

@@ -1,3 +1,5 @@
+import type { AplDocument, SignedApl } from '../../src/shared/apl/apl';
+import { signApl } from '../../src/trust/trustedApl';
 import crypto from 'node:crypto';
 import { generateKeyPair, rawPublicKey, sign } from '../../src/trust/ed25519';
 import { indexManifest, manifestSigningInput, type TrustedManifest } from '../../src/trust/trustedManifest';
@@ -83,5 +85,7 @@ export function testRoot() {
       const text = typeof m === 'string' ? m : JSON.stringify(m);
       return { manifest: text, signature: sign(pair.privateKey, manifestSigningInput(text)).toString('base64url') };
     },
+    /** An approved product list signed as the program's CLI signs it. */
+    signApl: (doc: AplDocument): SignedApl => signApl(pair.privateKey, doc),
   };
 }

@@ -164,19 +164,20 @@ function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * A throwaway PostgreSQL cluster from Debian's binaries, removed by stop() or, at the latest, about
- * a second after the process that started it ends, however it ends. pg_virtualenv runs with -t so
+ * A throwaway PostgreSQL cluster from Debian's binaries (postgresql.conf `settings` on top of
+ * pg_virtualenv's own), removed by stop() or, at the latest, about a second after the process that
+ * started it ends, however it ends. pg_virtualenv runs with -t so
  * that, even as root, each cluster lives in a temp dir of its own (under `dir`) instead of the one
  * fixed /etc/postgresql/<v>/regress, which a leftover would block for every later run and which two
  * runs at once cannot share. Its address comes back through a file, not a pipe: the server
  * processes would inherit a pipe and keep the test runner waiting for them.
  */
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(opts: { settings?: Record<string, string> } = {}): Promise<ThrowawayPostgres> {
   reapStaleClusters();
   dropStaleSystemRegress();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(opts.settings ?? {});
     } catch (e) {
       // Another process can take the chosen port before the server binds it.
       if (!(e instanceof PortTakenError) || attempt >= 3) throw e;
@@ -186,7 +187,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
 
 class PortTakenError extends Error {}
 
-async function startOnce(): Promise<ThrowawayPostgres> {
+async function startOnce(settings: Record<string, string>): Promise<ThrowawayPostgres> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
   // pg_virtualenv's work dir inside belongs to postgres, which must be able to pass through.
   fs.chmodSync(dir, 0o711);
@@ -206,7 +207,14 @@ async function startOnce(): Promise<ThrowawayPostgres> {
   delete env.PG_VIRTUALENV_NEWPID;
   delete env.PG_VIRTUALENV_UNSHARE;
   delete env.PG_CLUSTER_CONF_ROOT;
-  const child = spawn('pg_virtualenv', ['-t', 'bash', '-c', WATCH_SCRIPT], { detached: true, stdio: ['ignore', log, log], env, cwd: '/' });
+  // postgresql.conf settings (`-o name=value`), e.g. the bench's memory and WAL sizes.
+  const options = Object.entries(settings).flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+  const child = spawn('pg_virtualenv', ['-t', ...options, 'bash', '-c', WATCH_SCRIPT], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env,
+    cwd: '/',
+  });
   fs.closeSync(log);
   let exited: number | null = null;
   const exit = new Promise<void>((resolve) => {

@@ -16,6 +16,8 @@ import type { ProgramWorld } from './program';
 
 export interface Reply {
   status: number;
+  /** The Retry-After header of a 429 (the program is busy), when there is one. */
+  retryAfter?: string;
   body: { results?: Array<{ id: string; status: string; reason: string | null }>; error?: { code: string; message: string } } & Record<
     string,
     unknown
@@ -82,7 +84,8 @@ export async function rawTill(world: ProgramWorld, merchantId = 'M1', clock: () 
       ...(body !== undefined ? { body } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Reply['body']) : {} };
+    const retryAfter = res.headers.get('retry-after');
+    return { status: res.status, body: text ? (JSON.parse(text) as Reply['body']) : {}, ...(retryAfter !== null ? { retryAfter } : {}) };
   };
   const till: RawTill = {
     deviceId,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createOperatorToken } from '../../src/server/http/operators';
+import { createMerchant } from '../../src/server/sync/enrollment';
 import { programWorld, STORES, type ProgramWorld } from '../helpers/program';
 import { rawTill, type RawTill, type Reply } from '../helpers/rawTill';
 import {
@@ -19,8 +20,8 @@ import {
 import { sign } from '../../src/trust/ed25519';
 
 /**
- * Two program server processes on one PostgreSQL (a throwaway cluster), tills racing through
- * both. What keeps this right is the database alone, never memory (DESIGN: stateless servers):
+ * Two, then four, program server processes on one PostgreSQL (a throwaway cluster), tills racing
+ * through all of them. What keeps this right is the database alone, never memory (DESIGN: stateless servers):
  * - authorization: the voucher rows (and their re-issue lineage) are locked FOR UPDATE in voucher-id
  *   order before the rules read spend and holds, so two shops' requests for one voucher serialise;
  *   the idempotency key is UNIQUE (`ON CONFLICT DO NOTHING`, then read the winner's answer);
@@ -38,10 +39,10 @@ interface Child {
   proc: ChildProcess;
 }
 
-async function startServerProcess(home: string, databaseUrl: string): Promise<Child> {
+async function startServerProcess(home: string, databaseUrl: string, poolMax: number): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tests/fixtures/program-server-child.ts'), home], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: '6' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(poolMax) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -85,10 +86,18 @@ async function uploadVia(till: RawTill, url: string, records: JournalRecord[], b
 const tillVia = (world: ProgramWorld, url: string, merchantId: string): Promise<RawTill> =>
   rawTill({ ...world, server: { ...world.server, url } } as ProgramWorld, merchantId);
 
-describe('two program server processes on one PostgreSQL', () => {
+/** Shops enough for one till per process, each at a shop of its own (programWorld makes M1 and M2). */
+async function shops(world: ProgramWorld, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, (_, i) => `M${i + 1}`);
+  for (const id of ids.slice(2)) await createMerchant(world.store, id, `店 ${id}`);
+  return ids;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe.each([2, 4])('%i program server processes on one PostgreSQL', (processes) => {
   let world: ProgramWorld;
-  let a: Child;
-  let b: Child;
+  let procs: Child[] = [];
   beforeEach(async ({ skip }) => {
     if (!pgKind.available) {
       if (process.env.CI) throw new Error('the cross-process tests need PostgreSQL in CI');
@@ -99,19 +108,21 @@ describe('two program server processes on one PostgreSQL', () => {
     const db = (await world.store.sql.get<{ name: string }>('SELECT current_database() AS name'))!.name;
     const url = new URL(inject('pgUrl'));
     url.pathname = `/${db}`;
-    [a, b] = await Promise.all([
-      startServerProcess(path.join(world.dir, 'home'), url.toString()),
-      startServerProcess(path.join(world.dir, 'home'), url.toString()),
-    ]);
+    // Processes × pool stays well below max_connections (100), other test files' databases beside.
+    procs = await Promise.all(
+      Array.from({ length: processes }, () => startServerProcess(path.join(world.dir, 'home'), url.toString(), processes > 2 ? 4 : 6)),
+    );
   }, 60_000);
   afterEach(async () => {
-    await Promise.all([a, b].filter(Boolean).map(stopServerProcess));
+    await Promise.all(procs.map(stopServerProcess));
+    procs = [];
     await world?.close();
   });
 
-  it('a voucher authorized from two shops through two processes at the same instant is approved exactly once', async () => {
-    const shopA = await tillVia(world, a.url, 'M1');
-    const shopB = await tillVia(world, b.url, 'M2');
+  it('a voucher authorized from a shop through each process at the same instant is approved exactly once', async () => {
+    const merchants = await shops(world, processes);
+    // One till per process, each at its own shop.
+    const tills = await Promise.all(procs.map((p, i) => tillVia(world, p.url, merchants[i]!)));
     const fixed = await world.issue('baby', 10);
     const balance = await world.issue('child', 10);
     const ask = (till: RawTill, v: { token: string; voucherId: string }, campaignId: number, amountFen: number) =>
@@ -123,15 +134,15 @@ describe('two program server processes on one PostgreSQL', () => {
         token: v.token,
       });
     const races = [
-      ...fixed.map((v) => Promise.all([ask(shopA, v, 1, 5000), ask(shopB, v, 1, 5000)])),
+      ...fixed.map((v) => Promise.all(tills.map((till) => ask(till, v, 1, 5000)))),
       // ¥150 of a ¥200 balance from each shop: only one fits.
-      ...balance.map((v) => Promise.all([ask(shopA, v, 2, 15000), ask(shopB, v, 2, 15000)])),
+      ...balance.map((v) => Promise.all(tills.map((till) => ask(till, v, 2, 15000)))),
     ];
-    for (const pair of await Promise.all(races)) {
-      expect(pair.map((r) => r.status)).toEqual([200, 200]);
+    for (const answers of await Promise.all(races)) {
+      expect(answers.map((r) => r.status)).toEqual(tills.map(() => 200));
       expect(
-        pair.filter((r) => r.body.status === 'approved'),
-        JSON.stringify(pair),
+        answers.filter((r) => r.body.status === 'approved'),
+        JSON.stringify(answers),
       ).toHaveLength(1);
     }
     const held = await world.store.sql.all<{ voucher_id: string; n: number }>(
@@ -141,33 +152,72 @@ describe('two program server processes on one PostgreSQL', () => {
     expect(held.every((h) => Number(h.n) === 1)).toBe(true);
   });
 
-  it('the same batch sent to two processes at once is counted once', async () => {
-    const tills = await Promise.all([0, 1, 2, 3].map(() => tillVia(world, a.url, 'M1')));
+  it('a voucher redeemed offline at a shop through each process at the same instant is accepted exactly once', async () => {
+    const merchants = await shops(world, processes);
+    const tills = await Promise.all(procs.map((p, i) => tillVia(world, p.url, merchants[i]!)));
+    const fixed = await world.issue('baby', 10);
+    const balance = await world.issue('child', 10);
+    // Every till records the same families' vouchers offline (¥50 fixed; ¥150 of a ¥200 balance), then all upload at once.
+    const batches = tills.map((till) => [
+      ...fixed.map((v) =>
+        till.record({
+          voucherId: v.voucherId,
+          campaignId: 1,
+          kind: 'fixed',
+          amountFen: 5000,
+          categories: { infant_formula: { amountFen: 5000, quantity: 1 } },
+        }),
+      ),
+      ...balance.map((v) => till.record({ voucherId: v.voucherId, amountFen: 15000 })),
+    ]);
+    const replies = await Promise.all(tills.map((till, i) => till.upload(batches[i]!)));
+    expect(replies.map((r) => r.status)).toEqual(tills.map(() => 200));
+    for (const v of [...fixed, ...balance]) {
+      const outcomes = replies.flatMap((r, i) =>
+        r.body.results!.filter((x) => batches[i]!.find((b) => b.id === x.id)!.voucherId === v.voucherId),
+      );
+      expect(outcomes).toHaveLength(processes);
+      expect(
+        outcomes.filter((o) => o.status === 'accepted'),
+        JSON.stringify(outcomes),
+      ).toHaveLength(1);
+      expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason)).toEqual(
+        Array(processes - 1).fill(fixed.includes(v) ? 'double_spend' : 'over_balance'),
+      );
+    }
+    const accepted = await world.store.sql.all<{ voucher_id: string; n: number }>(
+      "SELECT voucher_id, count(*) AS n FROM records WHERE status = 'accepted' GROUP BY voucher_id",
+    );
+    expect(accepted).toHaveLength(20);
+    expect(accepted.every((a) => Number(a.n) === 1)).toBe(true);
+  });
+
+  it('the same batch sent to every process at once is counted once', async () => {
+    const tills = await Promise.all([0, 1, 2, 3].map((i) => tillVia(world, procs[i % processes]!.url, 'M1')));
     const vouchers = await world.issue('child', 40);
     const sent = await Promise.all(
       tills.map(async (till, i) => {
         const records = vouchers.slice(i * 10, i * 10 + 10).map((v) => till.record({ voucherId: v.voucherId }));
         const batchId = crypto.randomUUID();
-        // The same signed batch, to A and to B at the same moment.
-        const [ra, rb] = await Promise.all([till.upload(records, batchId), uploadVia(till, b.url, records, batchId)]);
-        return { ra, rb, records };
+        // The same signed batch, to every process at the same moment.
+        const replies = await Promise.all(procs.map((p) => uploadVia(till, p.url, records, batchId)));
+        return { replies, records };
       }),
     );
-    for (const { ra, rb, records } of sent) {
-      expect(ra.status).toBe(200);
-      expect(rb.status).toBe(200);
-      expect(rb.body).toEqual(ra.body);
-      expect(ra.body.results?.every((r) => r.status === 'accepted')).toBe(true);
-      expect(ra.body.results).toHaveLength(records.length);
+    for (const { replies, records } of sent) {
+      expect(replies.map((r) => r.status)).toEqual(procs.map(() => 200));
+      for (const r of replies.slice(1)) expect(r.body).toEqual(replies[0]!.body);
+      expect(replies[0]!.body.results?.every((r) => r.status === 'accepted')).toBe(true);
+      expect(replies[0]!.body.results).toHaveLength(records.length);
     }
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM records'))!.n).toBe(40);
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM batches'))!.n).toBe(4);
     expect((await world.store.sql.get<{ n: number }>('SELECT count(*) AS n FROM duplicate_records'))!.n).toBe(0);
   });
 
-  it('statements created through both processes while batches arrive neither miss nor double-count a record', async () => {
+  it('statements created through every process while batches arrive neither miss nor double-count a record', async () => {
     const token = await createOperatorToken(world.store, 'ops');
-    const tills = await Promise.all([0, 1, 2, 3].map((i) => tillVia(world, i % 2 ? b.url : a.url, 'M1')));
+    const tills = await Promise.all([0, 1, 2, 3].map((i) => tillVia(world, procs[i % processes]!.url, 'M1')));
     const vouchers = await world.issue('child', 4 * 30);
     let uploading = true;
     const uploads = Promise.all(
@@ -192,21 +242,21 @@ describe('two program server processes on one PostgreSQL', () => {
       const { statement } = (await res.json()) as { statement: (typeof statements)[number] | null };
       if (statement) statements.push(statement);
     };
-    while (uploading) await Promise.all([makeStatement(a.url), makeStatement(b.url)]);
+    while (uploading) await Promise.all(procs.map((p) => makeStatement(p.url)));
     await uploads;
-    await makeStatement(a.url);
+    await makeStatement(procs[0]!.url);
 
     const accepted = await world.store.sql.all<{ record_id: string; statement_id: string | null; amount_fen: number }>(
       "SELECT record_id, statement_id, amount_fen FROM records WHERE status = 'accepted'",
     );
     expect(accepted).toHaveLength(120);
     expect(accepted.filter((r) => r.statement_id === null)).toHaveLength(0); // none missed
-    expect(statements.reduce((s, st) => s + Number(st.record_count), 0)).toBe(120); // none counted twice
-    expect(statements.reduce((s, st) => s + Number(st.total_fen), 0)).toBe(accepted.reduce((s, r) => s + Number(r.amount_fen), 0));
+    expect(sum(statements.map((st) => Number(st.record_count)))).toBe(120); // none counted twice
+    expect(sum(statements.map((st) => Number(st.total_fen)))).toBe(sum(accepted.map((r) => Number(r.amount_fen))));
     for (const st of statements) {
       const mine = accepted.filter((r) => r.statement_id === st.statement_id);
       expect(mine).toHaveLength(Number(st.record_count));
-      expect(mine.reduce((s, r) => s + Number(r.amount_fen), 0)).toBe(Number(st.total_fen));
+      expect(sum(mine.map((r) => Number(r.amount_fen)))).toBe(Number(st.total_fen));
     }
     expect(statements.length).toBeGreaterThan(1);
   });

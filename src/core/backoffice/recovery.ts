@@ -66,9 +66,9 @@ export function reinsertRecovered(
     .transaction(() => {
       const insertRecord = d.db.prepare(
         `INSERT INTO journal (seq, id, device_id, type, time, cashier_id, sale_id, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
-                              categories, other_tender_fen, authorization, reverses, prev_hash, hash)
+                              categories, other_tender_fen, authorization, reverses, prev_hash, hash, detail)
          VALUES (@seq, @id, @deviceId, @type, @time, @cashierId, @saleId, @voucherId, @campaignId, @kind, @amountFen, @forfeitedFen,
-                 @categories, @otherTenderFen, @authorization, @reverses, @prevHash, @hash)`,
+                 @categories, @otherTenderFen, @authorization, @reverses, @prevHash, @hash, @detail)`,
       );
       const cashier = d.db.prepare<[number], { id: number }>('SELECT id FROM users WHERE id = ?');
       const fallbackCashier = (
@@ -88,7 +88,9 @@ export function reinsertRecovered(
       const nowStatus = (f: RecoveredRecord) => status.run(f.record.id, f.status, f.reason, f.statementId, nowIso);
       for (const f of all) if (f.record.seq <= head.seq) nowStatus(f);
       for (const { record: r, status: st, reason, statementId } of ordered) {
-        insertRecord.run({ ...r, categories: JSON.stringify(r.categories) });
+        const { lines, listVersions, ...row } = r;
+        const detail = lines === undefined && listVersions === undefined ? null : JSON.stringify({ lines, listVersions });
+        insertRecord.run({ ...row, categories: JSON.stringify(r.categories), detail });
         // A cashier of the lost database may not exist here (a new PC): the sale is filed under the owner.
         const cashierId = cashier.get(r.cashierId)?.id ?? fallbackCashier ?? r.cashierId;
         if (r.type === 'redeem') upsertSale.run({ ...r, cashierId });

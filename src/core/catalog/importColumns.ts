@@ -1,3 +1,4 @@
+import { normalizeTitle } from '../../shared/tabular/titles';
 import { IMPORT_FIELDS, MAX_HEADER_ROW, type ColumnMapping, type ImportField } from '../../shared/api/schemas/catalogImport';
 
 /**
@@ -75,13 +76,7 @@ const WEAK: Record<ImportField, string[]> = {
   spec: ['容量', '净含量', '尺码'],
 };
 
-export function normalizeTitle(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\([^)]*\)|\[[^\]]*\]|【[^】]*】/g, '')
-    .replace(/[\s*:_.\-#]/g, '');
-}
+export { normalizeTitle };
 
 const lookup = (table: Record<ImportField, string[]>) => {
   const m = new Map<string, ImportField>();

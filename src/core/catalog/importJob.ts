@@ -22,7 +22,7 @@ import { sheetFile, type SheetFormat } from './exportCatalog';
 import { categoryResolver, type CategoryResolver } from './importCategories';
 import { columnLetter, EMPTY_MAPPING, findHeaderRow, mappingTitles, matchColumns, rememberedMapping } from './importColumns';
 import { CatalogMatcher, upsertRows } from './importCommit';
-import { readImportFile, type ReadFile, type SheetTable } from './importFile';
+import { readImportFile, type ReadFile, type SheetTable } from '../../shared/tabular/readTable';
 import { RowChecker } from './importRows';
 
 export interface CatalogImportDeps {

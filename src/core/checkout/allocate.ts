@@ -24,11 +24,17 @@ export interface AllocLine {
   category: string;
   unitPriceFen: number;
   quantity: number;
+  /**
+   * Why the program's lists do not vouch for the line (issue 11): not on them, or priced above the
+   * most they let a voucher pay per unit. Only campaigns that pay by the list (`eligibility: 'apl'`)
+   * look at it; absent: listed (and then `category` is the listed one).
+   */
+  unlisted?: 'not_listed' | 'over_max_price';
 }
 
 export interface AllocVoucher {
   kind: 'fixed' | 'balance';
-  campaign: Pick<Campaign, 'id' | 'eligibleCategories' | 'perVisitCaps'>;
+  campaign: Pick<Campaign, 'id' | 'eligibleCategories' | 'perVisitCaps'> & Partial<Pick<Campaign, 'eligibility'>>;
   faceValueFen: number;
   /** Fixed: the face value. Balance: what it may still pay here (remaining balance, offline limit). */
   availableFen: number;
@@ -39,7 +45,7 @@ export interface AllocVoucher {
 export type Plan = 'max_cover' | 'least_forfeit';
 
 export type LineStatus = 'eligible' | 'partial' | 'not_eligible' | 'no_voucher';
-export type LineReason = 'never_eligible' | 'category_not_eligible' | 'over_cap' | null;
+export type LineReason = 'never_eligible' | 'category_not_eligible' | 'over_cap' | 'not_listed' | 'over_max_price' | null;
 
 export interface AllocResult {
   plan: Plan;
@@ -91,6 +97,7 @@ export function lineEligibility(lines: AllocLine[], campaign: AllocVoucher['camp
   const quantityLeft = new Map<string, number>();
   return lines.map((l) => {
     if (isNeverEligible(l.category)) return { amountFen: 0, reason: 'never_eligible' };
+    if (campaign.eligibility === 'apl' && l.unlisted) return { amountFen: 0, reason: l.unlisted };
     if (!(campaign.eligibleCategories as readonly string[]).includes(l.category)) return { amountFen: 0, reason: 'category_not_eligible' };
     const cap = campaign.perVisitCaps[l.category as keyof typeof campaign.perVisitCaps];
     let qty = l.quantity;

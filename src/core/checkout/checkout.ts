@@ -14,7 +14,9 @@ import type { VoucherStatusCode } from '../../shared/voucher/verdict';
 import type { Session } from '../auth/users';
 import type { Catalog } from '../catalog/catalog';
 import type { Db } from '../db/open';
-import type { CategoryAmount } from '../../trust/chain';
+import type { CategoryAmount, JournalRecord } from '../../trust/chain';
+import { isNeverEligible } from '../../shared/domain/categories';
+import type { ProgramLists } from '../catalog/programLists';
 import type { Journal } from '../journal/journal';
 import type { ManifestStore } from '../vouchers/manifestStore';
 import type { SaleQueries } from '../sales/saleQueries';
@@ -25,14 +27,23 @@ import { VoucherStates } from './voucherState';
 /** Largest basket a till accepts: ¥1,000,000. Above it, a quantity or a price is a typo. */
 export const MAX_SALE_FEN = 100_000_000;
 
+interface LineListing {
+  code: string;
+  unlisted?: 'not_listed' | 'over_max_price';
+}
+
 export interface CheckoutDeps {
   db: Db;
   catalog: Catalog;
+  /** The program's lists (issue 11); without them every line is unlisted. */
+  lists?: Pick<ProgramLists, 'listing' | 'versions'>;
   manifests: ManifestStore;
   journal: Journal;
   /** Reads a recorded sale back: what commit and void return. */
   queries: SaleQueries;
   merchantId: () => string | null;
+  /** This till's device id: a voucher found by its holder code comes with a ticket made for this till only. */
+  deviceId: () => string;
   /** Last successful contact with the program (ISO), for the max-hours-offline rule. */
   lastSyncAt: () => string | null;
   now: () => number;
@@ -50,6 +61,8 @@ interface ResolvedVoucher {
 
 interface Computation {
   lines: QuoteLine[];
+  /** Per line: the code a record names it by, and why the program's lists do not vouch for it (if so). */
+  listings: LineListing[];
   vouchers: ResolvedVoucher[];
   alloc: AllocResult;
   alternative: AllocResult | null;
@@ -138,11 +151,21 @@ export class Checkout {
         const a = chosen.vouchers[v.allocIndex]!;
         if (!a.selected) continue;
         const categories: Record<string, CategoryAmount> = {};
+        const recordLines: NonNullable<JournalRecord['lines']> = [];
         for (const p of a.perLine) {
           const line = c.lines[p.line]!;
           const cat = (categories[line.category] ??= { amountFen: 0, quantity: 0 });
           cat.amountFen += p.amountFen;
           cat.quantity += line.quantity;
+          // What the money bought, item by item (issue 11): no beneficiary data, only the goods.
+          recordLines.push({
+            code: c.listings[p.line]!.code,
+            name: line.name.slice(0, 60),
+            quantity: line.quantity,
+            unitPriceFen: line.unitPriceFen,
+            amountFen: p.amountFen,
+            category: line.category,
+          });
         }
         this.d.journal.append({
           type: 'redeem',
@@ -158,6 +181,8 @@ export class Checkout {
           otherTenderFen: first ? chosen.otherTenderFen : 0,
           authorization: auth.online ? (auth.ids.get(v.fields.voucherId) ?? 'offline') : 'offline',
           reverses: null,
+          lines: recordLines,
+          listVersions: this.d.lists?.versions() ?? { apl: 0, shop: 0 },
         });
         first = false;
         const offline = !auth.online || !auth.ids.has(v.fields.voucherId);
@@ -206,7 +231,7 @@ export class Checkout {
   // ---------------------------------------------------------------------------------------------
 
   private compute(input: SaleInput, online: boolean): Computation {
-    const lines = this.priceLines(input);
+    const { lines, listings } = this.priceLines(input);
     const manifest = this.d.manifests.current();
     const now = this.d.now();
     const lastSync = this.d.lastSyncAt();
@@ -218,7 +243,13 @@ export class Checkout {
 
     const vouchers = input.vouchers.map((raw): ResolvedVoucher => {
       const normalized = normalizeScan(raw);
-      const verdict = verifyVoucher(normalized, { manifest, merchantId: this.d.merchantId(), nowMs: now, skewMs: DEFAULT_CLOCK_SKEW_MS });
+      const verdict = verifyVoucher(normalized, {
+        manifest,
+        merchantId: this.d.merchantId(),
+        deviceId: this.d.deviceId(),
+        nowMs: now,
+        skewMs: DEFAULT_CLOCK_SKEW_MS,
+      });
       const fields = verdict.ok ? verdict.voucher : verdict.voucher;
       const campaign = verdict.ok ? verdict.campaign : fields ? manifest?.campaigns.get(fields.campaignId) : undefined;
       const state = fields ? this.states.get(fields.voucherId) : undefined;
@@ -255,6 +286,8 @@ export class Checkout {
       if (verdict.voucher.kind === 'balance' && (balanceBefore ?? 0) <= 0) return refuse('balance_exhausted');
       const fixed = verdict.voucher.kind === 'fixed';
       let available = fixed ? verdict.voucher.faceValueFen : (balanceBefore ?? 0);
+      // Only the program vouches for a voucher found by its holder code: no offline use at all.
+      if (!online && verdict.byHolderCode) return refuse('needs_online');
       if (!online) {
         // Offline limits (DESIGN.md §5), for sales the program cannot authorize right now.
         if (hoursOffline > campaign.offline.maxHoursOffline) return refuse('offline_too_long');
@@ -275,7 +308,12 @@ export class Checkout {
       return { quote: base, fields: verdict.voucher, campaign, allocIndex: allocVouchers.length - 1 };
     });
 
-    const allocLines = lines.map((l) => ({ category: l.category, unitPriceFen: l.unitPriceFen, quantity: l.quantity }));
+    const allocLines = lines.map((l, j) => ({
+      category: l.category,
+      unitPriceFen: l.unitPriceFen,
+      quantity: l.quantity,
+      ...(listings[j]!.unlisted ? { unlisted: listings[j]!.unlisted } : {}),
+    }));
     let main: AllocResult;
     let alternative: AllocResult | null;
     try {
@@ -291,7 +329,7 @@ export class Checkout {
       throw e;
     }
     if (alternative && (alternative.forfeitedFen >= main.forfeitedFen || alternative.voucherPaidFen === 0)) alternative = null;
-    return { lines, vouchers, alloc: main, alternative };
+    return { lines, listings, vouchers, alloc: main, alternative };
   }
 
   private toQuote(c: Computation, plan: SaleInput['plan']): Quote {
@@ -340,18 +378,37 @@ export class Checkout {
     };
   }
 
-  private priceLines(input: SaleInput): QuoteLine[] {
+  /**
+   * Prices each line from the catalogue and asks the program's lists about it: a listed item is
+   * judged by the category the program listed it in (the list wins over the shop's own label);
+   * an unlisted one keeps the shop's category, which only campaigns in `shop` mode trust.
+   */
+  private priceLines(input: SaleInput): { lines: QuoteLine[]; listings: LineListing[] } {
     let total = 0;
-    return input.lines.map((l) => {
+    const nowIso = new Date(this.d.now()).toISOString();
+    const listings: LineListing[] = [];
+    const lines = input.lines.map((l): QuoteLine => {
       const item = this.d.catalog.get(l.itemId);
       const amount = item.priceFen * l.quantity;
       total += amount;
       if (!Number.isSafeInteger(amount) || amount > MAX_SALE_FEN || total > MAX_SALE_FEN)
         throw new PosError('amount_too_large', 'basket total too large', { params: { max: MAX_SALE_FEN } });
+      const listing = this.d.lists?.listing(item, nowIso) ?? null;
+      const own = item.barcodes.find((b) => /^[0-9]{8,14}$/.test(b));
+      listings.push(
+        listing
+          ? {
+              code: listing.code,
+              ...(listing.maxUnitPriceFen !== null && item.priceFen > listing.maxUnitPriceFen
+                ? { unlisted: 'over_max_price' as const }
+                : {}),
+            }
+          : { code: own ?? `item:${item.id}`, unlisted: 'not_listed' },
+      );
       return {
         itemId: item.id,
         name: item.name,
-        category: item.category,
+        category: listing && !isNeverEligible(item.category) ? listing.category : item.category,
         unit: item.unit,
         unitPriceFen: item.priceFen,
         quantity: l.quantity,
@@ -362,6 +419,7 @@ export class Checkout {
         reason: null,
       };
     });
+    return { lines, listings };
   }
 
   /** Offline redemptions of a campaign at this till since the last sync, net of reversals. */

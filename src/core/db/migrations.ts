@@ -331,6 +331,51 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX journal_reverses ON journal (reverses) WHERE reverses IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'the program’s lists, the shop’s proposals, item lines on records',
+    sql: `
+      -- The program's approved product list (issue 11), as last installed: barcode → category,
+      -- optional most a voucher pays per unit, optional validity. WITHOUT ROWID: looked up by barcode only.
+      CREATE TABLE apl_entries (
+        barcode             TEXT PRIMARY KEY,
+        category            TEXT NOT NULL,
+        max_unit_price_fen  INTEGER,
+        valid_from          TEXT,
+        valid_until         TEXT
+      ) STRICT, WITHOUT ROWID;
+      -- This shop's approved proposals, from its signed shop list.
+      CREATE TABLE shop_list_entries (
+        proposal_id  TEXT PRIMARY KEY,
+        barcode      TEXT,
+        name         TEXT NOT NULL,
+        price_fen    INTEGER NOT NULL,
+        category     TEXT NOT NULL,
+        valid_from   TEXT,
+        valid_until  TEXT
+      ) STRICT;
+      -- What the owner proposed, and what the program decided. item_id: the shop's item it is for.
+      CREATE TABLE proposals (
+        proposal_id       TEXT PRIMARY KEY,
+        item_id           INTEGER NOT NULL REFERENCES items (id),
+        barcode           TEXT,
+        name              TEXT NOT NULL,
+        price_fen         INTEGER NOT NULL,
+        category          TEXT NOT NULL,
+        unit              TEXT,
+        note              TEXT,
+        proposed_at       TEXT NOT NULL,
+        uploaded_at       TEXT,
+        status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'refused')),
+        reason            TEXT,
+        decided_category  TEXT,
+        decided_at        TEXT
+      ) STRICT;
+      CREATE INDEX proposals_item ON proposals (item_id);
+      -- Item lines and list versions of a record (JSON; NULL on records from before): the hash covers them.
+      ALTER TABLE journal ADD COLUMN detail TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

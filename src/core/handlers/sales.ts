@@ -4,10 +4,12 @@ import type { HandlersFor } from '../api/dispatch';
 import type { Users } from '../auth/users';
 import type { Checkout } from '../checkout/checkout';
 import type { Journal } from '../journal/journal';
+import { findByHolderCode } from '../sales/holderLookup';
 import type { SaleFlow } from '../sales/saleFlow';
 import type { SaleQueries } from '../sales/saleQueries';
 import type { SyncService } from '../sync/syncService';
 import type { SettingsStore } from '../system/settings';
+import type { ManifestStore } from '../vouchers/manifestStore';
 
 export interface SalesDeps {
   users: Users;
@@ -17,6 +19,7 @@ export interface SalesDeps {
   journal: Journal;
   sync: SyncService;
   settings: SettingsStore;
+  manifests: ManifestStore;
   now: () => number;
 }
 
@@ -31,6 +34,7 @@ export const salesHandlers = (d: SalesDeps): HandlersFor<typeof salesContract> =
   },
   getSale: ({ saleId }) => d.queries.get(saleId),
   getSaleUpload: ({ saleId }) => ({ upload: d.queries.upload(saleId) }),
+  findVoucherByHolderCode: ({ code }) => findByHolderCode(d, code),
   verifyJournal: () => {
     const v = d.journal.verify();
     return v.ok

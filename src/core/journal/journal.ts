@@ -21,6 +21,8 @@ interface JournalRow {
   reverses: string | null;
   prev_hash: string;
   hash: string;
+  /** JSON { lines, listVersions } (issue 11); null on records that carry none. */
+  detail: string | null;
 }
 
 export function rowToRecord(r: JournalRow): JournalRecord {
@@ -43,6 +45,7 @@ export function rowToRecord(r: JournalRow): JournalRecord {
     reverses: r.reverses,
     prevHash: r.prev_hash,
     hash: r.hash,
+    ...(r.detail ? (JSON.parse(r.detail) as Pick<JournalRecord, 'lines' | 'listVersions'>) : {}),
   };
 }
 
@@ -63,9 +66,9 @@ export class Journal {
     this.headStmt = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1');
     this.insertStmt = db.prepare(
       `INSERT INTO journal (seq, id, device_id, type, time, cashier_id, sale_id, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
-                            categories, other_tender_fen, authorization, reverses, prev_hash, hash)
+                            categories, other_tender_fen, authorization, reverses, prev_hash, hash, detail)
        VALUES (@seq, @id, @deviceId, @type, @time, @cashierId, @saleId, @voucherId, @campaignId, @kind, @amountFen, @forfeitedFen,
-               @categories, @otherTenderFen, @authorization, @reverses, @prevHash, @hash)`,
+               @categories, @otherTenderFen, @authorization, @reverses, @prevHash, @hash, @detail)`,
     );
   }
 
@@ -80,7 +83,9 @@ export class Journal {
       prevHash: head?.hash ?? GENESIS_HASH,
     };
     const record: JournalRecord = { ...base, hash: hashRecord(base) };
-    this.insertStmt.run({ ...record, categories: JSON.stringify(record.categories) });
+    const { lines, listVersions, ...row } = record;
+    const detail = lines === undefined && listVersions === undefined ? null : JSON.stringify({ lines, listVersions });
+    this.insertStmt.run({ ...row, categories: JSON.stringify(record.categories), detail });
     return record;
   }
 
@@ -137,5 +142,6 @@ export function verifyStoredChain(db: Db): ChainVerdict {
     from,
   );
   // Nothing after the checkpoint: the head is the checkpoint itself.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, verifyChain over no records already answers headSeq from.seq (upTo) and headHash from.hash
   return verdict.ok && verdict.count === 0 && upTo > 0 ? { ok: true, count: 0, headSeq: upTo, headHash: from.hash } : verdict;
 }

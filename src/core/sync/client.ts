@@ -127,7 +127,8 @@ export class SyncClient {
     }
     // Busy, not refused: the request was not taken (an intake answers 429 before any work), so it is
     // sent again, no sooner than the program asked. Signed or not, it is no contact.
-    if (res.status === 429)
+    // (Too many holder-code lookups is this till's own doing, not the program's load: a refusal, below.)
+    if (res.status === 429 && !isLookupThrottle(text))
       throw new SyncFailure('offline', 'overloaded', text.slice(0, 200), parseRetryAfter(res.headers.get('retry-after'), Date.now()));
     if (res.status >= 500) throw new SyncFailure('offline', `http_${res.status}`, text.slice(0, 200));
     let json: unknown;
@@ -147,6 +148,14 @@ export class SyncClient {
     if (!parsed.success) throw new SyncFailure('offline', 'bad_reply', parsed.error.message.slice(0, 200));
     if (!signedBy(opts.replyKeys?.(parsed.data) ?? this.o.replyKeys())) throw unsigned(res.status);
     return { status: res.status, value: parsed.data, etag };
+  }
+}
+
+function isLookupThrottle(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { error?: { code?: unknown } }).error?.code === 'too_many_lookups';
+  } catch {
+    return false;
   }
 }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import {
   authorizeResponseSchema,
+  holderLookupResponseSchema,
   batchResponseSchema,
   batchSigningInput,
   enrollResponseSchema,
@@ -23,6 +24,8 @@ import type { SettingsStore } from '../system/settings';
 import type { ManifestStore } from '../vouchers/manifestStore';
 import { SyncClient, SyncFailure, UNSIGNED_REPLY } from './client';
 import type { DeviceKey } from './deviceKey';
+import type { ProgramLists } from '../catalog/programLists';
+import { proposalStatesSchema, signedAplSchema, signedShopListSchema } from '../../shared/apl/apl';
 import { checkEnrollment, pinnedReplyKeys } from './pinnedProgram';
 
 export interface SyncDeps {
@@ -37,6 +40,8 @@ export interface SyncDeps {
   /** Records per batch. */
   batchSize?: number;
   timeoutMs?: number;
+  /** The program's lists and the shop's proposals (issue 11): kept up to date with every sync. */
+  lists?: ProgramLists;
 }
 
 export interface UploadProgress {
@@ -230,6 +235,73 @@ export class SyncService {
     return r.value!;
   }
 
+  /**
+   * The program's lists and the shop's proposals: the APL (a delta from the version here when the
+   * program has one), this shop's list, proposals not sent yet, and the program's decisions. A list
+   * the program has not published yet is no failure; one that fails its checks stops the sync (the
+   * till keeps what it had, and the diagnostics say why).
+   */
+  async syncLists(): Promise<void> {
+    const lists = this.d.lists;
+    if (!lists) return;
+    // Nothing published yet, or a program server from before the lists (no such route): no failure.
+    const absent = (e: unknown, code: string) =>
+      e instanceof SyncFailure && e.kind === 'rejected' && (e.code === code || e.code === 'http_404' || e.code === 'not_found');
+    const v = lists.versions();
+    try {
+      const etag = v.apl > 0 ? this.d.settings.get('lists.aplEtag') : null;
+      const r = await this.track(this.api().call('GET', `/v1/apl?since=${v.apl}`, undefined, signedAplSchema, etag ? { etag } : {}));
+      if (r.status !== 304 && r.value) {
+        const installed = lists.installApl(r.value);
+        this.d.log.info(installed, 'approved product list installed');
+      }
+      if (r.etag) this.d.settings.set('lists.aplEtag', r.etag);
+    } catch (e) {
+      if (!absent(e, 'no_apl')) throw e;
+    }
+    const merchantId = this.d.settings.get('program.merchantId');
+    if (merchantId) {
+      try {
+        const etag = v.shop > 0 ? this.d.settings.get('lists.shopEtag') : null;
+        const r = await this.track(this.api().call('GET', '/v1/shop-list', undefined, signedShopListSchema, etag ? { etag } : {}));
+        if (r.status !== 304 && r.value) lists.installShopList(r.value, merchantId);
+        if (r.etag) this.d.settings.set('lists.shopEtag', r.etag);
+      } catch (e) {
+        if (!absent(e, 'no_shop_list')) throw e;
+      }
+    }
+    const unsent = lists.unsent();
+    if (unsent.length) {
+      const proposals = unsent.map((p) => ({
+        proposalId: p.proposal_id,
+        barcode: p.barcode,
+        name: p.name,
+        priceFen: p.price_fen,
+        category: p.category,
+        unit: p.unit,
+        note: p.note,
+        proposedAt: p.proposed_at,
+      }));
+      const r = await this.track(this.api().call('POST', '/v1/proposals', { proposals }, proposalStatesSchema));
+      lists.markSent(unsent.map((p) => p.proposal_id));
+      lists.applyStates(r.value!.proposals);
+    }
+    if (lists.list().some((p) => p.sent && p.status === 'pending')) {
+      const r = await this.track(this.api().call('GET', '/v1/proposals', undefined, proposalStatesSchema));
+      lists.applyStates(r.value!.proposals);
+    }
+  }
+
+  /** Holder tickets for the vouchers under a typed holder code (issue 13, item 4); empty: none usable here. */
+  async lookupHolderCode(holderCode: string): Promise<string[]> {
+    const r = await this.track(
+      this.api().call('POST', '/v1/vouchers/lookup', { holderCode }, holderLookupResponseSchema, {
+        timeoutMs: Math.min(3000, this.d.timeoutMs ?? 3000),
+      }),
+    );
+    return r.value!.tickets;
+  }
+
   async release(authorizationId: string): Promise<void> {
     await this.track(
       this.api().call('POST', `/v1/authorize/${encodeURIComponent(authorizationId)}/release`, {}, z.object({ released: z.boolean() })),
@@ -349,6 +421,14 @@ export class SyncService {
     this.running ??= (async () => {
       try {
         await this.refreshManifest();
+        try {
+          await this.syncLists();
+        } catch (e) {
+          // A list that fails its checks is not installed (the till keeps the one it has) and is
+          // logged; the records still go up: nothing about a list may hold up the money.
+          if (e instanceof SyncFailure && e.kind === 'offline') throw e;
+          this.d.log.error({ err: describe(e) }, 'the program’s lists were not updated');
+        }
         await this.upload(onProgress);
         await this.pullStatus();
         this.failures = 0;

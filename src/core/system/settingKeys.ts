@@ -84,6 +84,11 @@ export const settingKeys = {
   'sync.lastSuccessAt': { schema: text(40).nullable(), default: null },
   'sync.manifestEtag': { schema: text(200).nullable(), default: null },
   'sync.statusCursor': { schema: text(200), default: '' },
+  /** The program's lists installed (issue 11): versions (0: none) and the ETags to ask "anything newer?". */
+  'lists.aplVersion': { schema: z.number().int().nonnegative(), default: 0 },
+  'lists.aplEtag': { schema: text(200).nullable(), default: null },
+  'lists.shopVersion': { schema: z.number().int().nonnegative(), default: 0 },
+  'lists.shopEtag': { schema: text(200).nullable(), default: null },
   /** Windows: open the till when the shop's PC signs in. Kept here; the desktop app applies it (handlers/desktop.ts). */
   'desktop.startWithWindows': { schema: z.boolean(), default: false },
   /** Full-screen till mode: the window covers the screen and only an owner's PIN leaves it. */

@@ -101,6 +101,11 @@ export class ManifestStore {
     return { version: trusted.version, changed: true };
   }
 
+  /** The program's root key (the trust anchor), or null before one is set: it signs the manifest and the APL. */
+  rootPublicKey(): KeyObject | null {
+    return this.key();
+  }
+
   private key(): KeyObject | null {
     if (this.rootKey !== undefined) return this.rootKey;
     const text = this.trustAnchor();

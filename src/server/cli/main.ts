@@ -15,6 +15,7 @@ import { Program, ProgramError } from '../program/program';
 import type { ReissueResult } from '../program/reissue';
 import { writePrivateFile } from '../store/privateFiles';
 import { openProgramStore, type IssuedVoucher, type ProgramStore } from '../store/programStore';
+import { LIST_USAGE, runListCommand } from './listCommands';
 import { cardsOf, readCardsCsv, writeCardsPdf, writeVoucherCsv } from './voucherFiles';
 
 const USAGE = `CareTill program CLI — npm run program -- <command> [options]
@@ -46,6 +47,7 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   statements approve ID
   statements pay ID --reference PAYOUT-REF
   operator token --name NAME                      a credential for the operator HTTP API (shown once)
+${LIST_USAGE}
   serve [--port 8400] [--host 127.0.0.1] [--max-intakes 4] [--retry-after 5]
                                                   run the program server (GET /healthz, GET /metrics); more than
                                                   --max-intakes batch uploads at once get 429 + Retry-After
@@ -89,6 +91,10 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       reference: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      errors: { type: 'string' },
+      status: { type: 'string' },
+      category: { type: 'string' },
+      price: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -138,12 +144,14 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         const text = fs.readFileSync(file, 'utf8');
         const data: unknown = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
         const c = await program.createCampaign(data);
-        out(`campaign ${c.id} 「${c.names.zh}」 created (${c.kind}, ${c.eligibleCategories.join(', ')})`);
+        out(
+          `campaign ${c.id} 「${c.names.zh}」 created (${c.kind}, ${c.eligibleCategories.join(', ')}; eligibility by ${c.eligibility === 'apl' ? "the program's list (apl)" : "the shop's categories (shop)"})`,
+        );
         break;
       }
       case 'campaign list':
         for (const c of await store.listCampaigns())
-          out(`${c.id}\t${c.kind}\t${c.validFrom} → ${c.validUntil}\t${c.names.zh} / ${c.names.en}`);
+          out(`${c.id}\t${c.kind}\t${c.eligibility}\t${c.validFrom} → ${c.validUntil}\t${c.names.zh} / ${c.names.en}`);
         break;
       case 'vouchers issue': {
         const outFile = need(values.out, '--out');
@@ -306,6 +314,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         break;
       }
       default:
+        // The approved product list, proposals and the campaign report (issue 11).
+        if (await runListCommand(command, sub, rest, values, program, store, out)) break;
         throw new ProgramError(`unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
     }
   } finally {

@@ -5,6 +5,7 @@ import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
 import { enrollBinding, requestBinding, signReply } from '../../trust/replySignature';
 import {
   authorizeRequestSchema,
+  holderLookupRequestSchema,
   batchRequestSchema,
   DEVICE_HEADER,
   enrollRequestSchema,
@@ -27,6 +28,7 @@ import {
 import type { ReplyKey } from '../program/program';
 import type { ProgramStore } from '../store/programStore';
 import { authorize, releaseAuthorization } from '../sync/authorize';
+import { LOOKUP_WINDOW_MS, lookupHolderCode } from '../sync/holderLookup';
 import { noteCheckpoint } from '../sync/checkpoints';
 import { noteContact } from '../sync/contacts';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
@@ -34,6 +36,7 @@ import { ServerError } from '../sync/errors';
 import { intakeBatch } from '../sync/intake';
 import { recordsForRecovery } from '../sync/recovery';
 import { approveStatement, createStatement, deviceStatus, listStatements, payStatement } from '../sync/settlement';
+import { registerListRoutes } from './listRoutes';
 import { ServerMetrics } from './metrics';
 import { hashToken } from './operators';
 
@@ -114,6 +117,7 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof ServerError && err.code === 'overloaded') reply.header('retry-after', String(retryAfter));
+    if (err instanceof ServerError && err.code === 'too_many_lookups') reply.header('retry-after', String(LOOKUP_WINDOW_MS / 1000));
     if (err instanceof ServerError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err.statusCode === 413) return reply.code(413).send({ error: { code: 'bad_request', message: 'body too large' } });
     if (err.statusCode && err.statusCode < 500)
@@ -219,6 +223,11 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     authorize(o.store, (await device(req)).deviceId, parse(authorizeRequestSchema, req.body), now()),
   );
 
+  // A voucher by the holder code typed off its card (issue 13, item 4): holder tickets, or none.
+  app.post('/v1/vouchers/lookup', async (req) =>
+    lookupHolderCode(o.store, o.replyKey, (await device(req)).deviceId, parse(holderLookupRequestSchema, req.body).holderCode, now()),
+  );
+
   app.post('/v1/authorize/:id/release', async (req) => {
     const { deviceId } = await device(req);
     const { id } = parse(z.strictObject({ id: z.uuid() }), req.params);
@@ -318,6 +327,9 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     await payStatement(o.store, id, parse(payRequestSchema, req.body).reference, now());
     return { ok: true };
   });
+
+  // The approved product list, shop proposals and lists, and the transparency report (issue 11).
+  registerListRoutes(app, { store: o.store, replyKey: o.replyKey, now, device: (req) => device(req), operator, parse });
 
   await app.listen({ host: o.host ?? '127.0.0.1', port: o.port });
   const addr = app.server.address();

@@ -18,6 +18,8 @@ import { ProgramError } from './programError';
 import { reissueVouchers, type ReissueOptions, type ReissueResult } from './reissue';
 import { checkInput, keyIdSchema, merchantIdSchema, programIdSchema, programNameSchema, reasonSchema, validDaysSchema } from './inputs';
 import { issuerKeyName, ROOT_KEY, serverKeyName, type KeyFiles } from './keyFiles';
+import { publishApl, type AplPublishResult } from './aplPublish';
+import type { AplEntry } from '../../shared/apl/apl';
 
 export { ProgramError } from './programError';
 
@@ -245,6 +247,15 @@ export class Program {
     const signature = sign(this.keys.read(ROOT_KEY), manifestSigningInput(text)).toString('base64url');
     await this.store.saveManifest({ version: manifest.version, manifest: text, signature, publishedAt: now.toISOString() });
     return { manifest: text, signature, version: manifest.version };
+  }
+
+  /**
+   * Makes `entries` (the whole list) the next version of the approved product list, signed with
+   * the root key, with signed deltas from the last versions (src/server/program/aplPublish.ts).
+   */
+  async publishApl(entries: AplEntry[], source: string | null = null, now = new Date()): Promise<AplPublishResult> {
+    const program = await this.requireProgram();
+    return publishApl(this.store.sql, this.keys.read(ROOT_KEY), program.programId, entries, now, source);
   }
 
   private async requireProgram() {

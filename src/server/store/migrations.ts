@@ -238,4 +238,125 @@ export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
     sqlite: `ALTER TABLE enrollment_codes ADD COLUMN for_device TEXT;`,
     postgres: `ALTER TABLE enrollment_codes ADD COLUMN for_device TEXT;`,
   },
+  {
+    // Holder-code lookups (issue 13, item 4): vouchers found by the code printed on the card, and
+    // each till's lookups counted where every server process sees them, so guessing is throttled.
+    sqlite: `
+      CREATE INDEX vouchers_holder_tag ON vouchers (holder_tag);
+      CREATE TABLE holder_lookups (device_id TEXT NOT NULL, at TEXT NOT NULL, found INTEGER NOT NULL);
+      CREATE INDEX holder_lookups_device ON holder_lookups (device_id, at);
+    `,
+    postgres: `
+      CREATE INDEX vouchers_holder_tag ON vouchers (holder_tag);
+      CREATE TABLE holder_lookups (device_id TEXT NOT NULL, at TEXT NOT NULL, found INTEGER NOT NULL);
+      CREATE INDEX holder_lookups_device ON holder_lookups (device_id, at);
+    `,
+  },
+  {
+    // The program's approved product list and shop proposals (issue 11). APL versions keep their
+    // signed whole list and, made when a version is imported (by the CLI, which holds the root key),
+    // signed deltas to it from the versions before; entries carry the range of versions they were
+    // listed in [from_version, to_version), so intake asks "was barcode X listed, as what, at version
+    // V" in one query. Shop lists (signed by a server key) per merchant, versioned the same way. A
+    // record's item lines and the list versions its till had (null where the record carried none:
+    // its hash is then computed as before, see canonicalRecord), kept for recovery and the report.
+    sqlite: `
+      CREATE TABLE apl_versions (
+        version INTEGER PRIMARY KEY, issued_at TEXT NOT NULL, entry_count INTEGER NOT NULL, upserts INTEGER NOT NULL, removals INTEGER NOT NULL,
+        source TEXT, document TEXT NOT NULL, signature TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE apl_deltas (
+        base INTEGER NOT NULL, version INTEGER NOT NULL, document TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (base, version)
+      ) STRICT;
+      CREATE TABLE apl_entries (
+        barcode TEXT NOT NULL, from_version INTEGER NOT NULL, to_version INTEGER, category TEXT NOT NULL,
+        max_unit_price_fen INTEGER, valid_from TEXT, valid_until TEXT, PRIMARY KEY (barcode, from_version)
+      ) STRICT;
+      CREATE INDEX apl_entries_current ON apl_entries (to_version, barcode);
+      CREATE TABLE proposals (
+        proposal_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, device_id TEXT NOT NULL, barcode TEXT, name TEXT NOT NULL,
+        price_fen INTEGER NOT NULL, category TEXT NOT NULL, unit TEXT, note TEXT, proposed_at TEXT NOT NULL, received_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused')), reason TEXT,
+        approved_category TEXT, approved_price_fen INTEGER, decided_at TEXT
+      ) STRICT;
+      CREATE INDEX proposals_merchant ON proposals (merchant_id, status);
+      CREATE INDEX proposals_status ON proposals (status, received_at);
+      CREATE TABLE shop_lists (
+        merchant_id TEXT NOT NULL, version INTEGER NOT NULL, issued_at TEXT NOT NULL, document TEXT NOT NULL, key_id INTEGER NOT NULL,
+        signature TEXT NOT NULL, PRIMARY KEY (merchant_id, version)
+      ) STRICT;
+      CREATE TABLE shop_entries (
+        merchant_id TEXT NOT NULL, proposal_id TEXT NOT NULL, from_version INTEGER NOT NULL, to_version INTEGER, barcode TEXT,
+        name TEXT NOT NULL, price_fen INTEGER NOT NULL, category TEXT NOT NULL, PRIMARY KEY (proposal_id, from_version)
+      ) STRICT;
+      CREATE INDEX shop_entries_merchant ON shop_entries (merchant_id, to_version);
+      CREATE TABLE record_lines (
+        record_id TEXT NOT NULL, line_index INTEGER NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, quantity INTEGER NOT NULL,
+        unit_price_fen INTEGER NOT NULL, amount_fen INTEGER NOT NULL, category TEXT NOT NULL, PRIMARY KEY (record_id, line_index)
+      ) STRICT;
+      CREATE INDEX record_lines_code ON record_lines (code);
+      CREATE TABLE record_list_versions (
+        record_id TEXT PRIMARY KEY, apl INTEGER, shop INTEGER, line_count INTEGER
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE apl_versions (
+        version INTEGER PRIMARY KEY, issued_at TEXT NOT NULL, entry_count INTEGER NOT NULL, upserts INTEGER NOT NULL, removals INTEGER NOT NULL,
+        source TEXT, document TEXT NOT NULL, signature TEXT NOT NULL
+      );
+      CREATE TABLE apl_deltas (
+        base INTEGER NOT NULL, version INTEGER NOT NULL, document TEXT NOT NULL, signature TEXT NOT NULL, PRIMARY KEY (base, version)
+      );
+      CREATE TABLE apl_entries (
+        barcode TEXT NOT NULL, from_version INTEGER NOT NULL, to_version INTEGER, category TEXT NOT NULL,
+        max_unit_price_fen BIGINT, valid_from TEXT, valid_until TEXT, PRIMARY KEY (barcode, from_version)
+      );
+      CREATE INDEX apl_entries_current ON apl_entries (to_version, barcode);
+      CREATE TABLE proposals (
+        proposal_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, device_id TEXT NOT NULL, barcode TEXT, name TEXT NOT NULL,
+        price_fen BIGINT NOT NULL, category TEXT NOT NULL, unit TEXT, note TEXT, proposed_at TEXT NOT NULL, received_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused')), reason TEXT,
+        approved_category TEXT, approved_price_fen BIGINT, decided_at TEXT
+      );
+      CREATE INDEX proposals_merchant ON proposals (merchant_id, status);
+      CREATE INDEX proposals_status ON proposals (status, received_at);
+      CREATE TABLE shop_lists (
+        merchant_id TEXT NOT NULL, version INTEGER NOT NULL, issued_at TEXT NOT NULL, document TEXT NOT NULL, key_id INTEGER NOT NULL,
+        signature TEXT NOT NULL, PRIMARY KEY (merchant_id, version)
+      );
+      CREATE TABLE shop_entries (
+        merchant_id TEXT NOT NULL, proposal_id TEXT NOT NULL, from_version INTEGER NOT NULL, to_version INTEGER, barcode TEXT,
+        name TEXT NOT NULL, price_fen BIGINT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (proposal_id, from_version)
+      );
+      CREATE INDEX shop_entries_merchant ON shop_entries (merchant_id, to_version);
+      CREATE TABLE record_lines (
+        record_id TEXT NOT NULL, line_index INTEGER NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, quantity BIGINT NOT NULL,
+        unit_price_fen BIGINT NOT NULL, amount_fen BIGINT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (record_id, line_index)
+      );
+      CREATE INDEX record_lines_code ON record_lines (code);
+      CREATE TABLE record_list_versions (
+        record_id TEXT PRIMARY KEY, apl INTEGER, shop INTEGER, line_count INTEGER
+      );
+    `,
+  },
+  {
+    // The program at scale (issue 15): every index on records costs each record taken and each
+    // record a statement claims (the claim changes updated_at, so it is never a HOT update). Voids
+    // are few: index only the rows that are one. records_sale served one lookup only, which names
+    // the voucher too and is served by records_voucher. A statement finds a shop's unsettled
+    // records through an index that holds only those (a claimed record leaves it), not by reading
+    // every record the program has ever settled.
+    sqlite: `
+      DROP INDEX records_reverses;
+      DROP INDEX records_sale;
+      CREATE INDEX records_reverses ON records (reverses) WHERE reverses IS NOT NULL;
+      CREATE INDEX records_unsettled ON records (merchant_id, time) WHERE status = 'accepted' AND statement_id IS NULL;
+    `,
+    postgres: `
+      DROP INDEX records_reverses;
+      DROP INDEX records_sale;
+      CREATE INDEX records_reverses ON records (reverses) WHERE reverses IS NOT NULL;
+      CREATE INDEX records_unsettled ON records (merchant_id, time) WHERE status = 'accepted' AND statement_id IS NULL;
+    `,
+  },
 ];

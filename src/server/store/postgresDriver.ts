@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
 import type { DialectMigration, Param, SqlDriver } from './sqlDriver';
 
@@ -18,6 +19,28 @@ export function poolMaxFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.DATABASE_POOL_MAX ?? '8');
   if (!Number.isInteger(n) || n < 1 || n > 200) throw new Error('DATABASE_POOL_MAX: a whole number from 1 to 200');
   return n;
+}
+
+/** Statements with at most this many parameters are prepared once per connection and reused. */
+const PREPARE_MAX_PARAMS = 64;
+const names = new Map<string, string>();
+
+/**
+ * A query as node-postgres takes it. One with a few parameters (every query of a request but the
+ * big per-batch ones) is a named prepared statement: each connection parses and plans it once and
+ * then only binds and executes it, which takes a round of parse-analyse-plan off PostgreSQL's CPU
+ * for every query of every request. The names are bounded by the distinct texts (an IN list of up
+ * to PREPARE_MAX_PARAMS marks at most adds that many per query). Bigger ones stay unnamed.
+ */
+function statement(sql: string, params: Param[]): pg.QueryConfig {
+  const text = toPg(sql);
+  if (params.length === 0 || params.length > PREPARE_MAX_PARAMS) return { text, values: params };
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `ct_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return { name, text, values: params };
 }
 
 /** PostgreSQL through a pg pool; migrations tracked in schema_version, applied in one transaction. */
@@ -48,12 +71,13 @@ export async function openPostgresDriver(
   }
 
   const over = (q: pg.Pool | pg.PoolClient, inTx: boolean): SqlDriver => {
+    const query = (sql: string, params: Param[]) => q.query(statement(sql, params));
     const d: SqlDriver = {
       dialect: 'postgres',
       forUpdate: ' FOR UPDATE',
-      all: async <T>(sql: string, params: Param[] = []) => (await q.query(toPg(sql), params)).rows as T[],
-      get: async <T>(sql: string, params: Param[] = []) => (await q.query(toPg(sql), params)).rows[0] as T | undefined,
-      run: async (sql, params = []) => ({ changes: (await q.query(toPg(sql), params)).rowCount ?? 0 }),
+      all: async <T>(sql: string, params: Param[] = []) => (await query(sql, params)).rows as T[],
+      get: async <T>(sql: string, params: Param[] = []) => (await query(sql, params)).rows[0] as T | undefined,
+      run: async (sql, params = []) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
       tx: async <T>(fn: (t: SqlDriver) => Promise<T>) => {
         if (inTx) return fn(d);
         const c = await pool.connect();

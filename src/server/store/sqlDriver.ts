@@ -3,7 +3,18 @@
  * PostgreSQL (DATABASE_URL=postgres://…). Queries are written once with `?` placeholders in the
  * SQL both databases share; only the schema (migrations) differs per dialect.
  */
-export type Param = string | number | null;
+export type Param = string | number | null | readonly (string | number | null)[];
+
+/**
+ * `column IN (…)` over these values. On PostgreSQL one array parameter (`= ANY(?::text[])`), so
+ * the statement's text is the same whatever the count and it is prepared once per connection (an
+ * array is a PostgreSQL parameter only); on SQLite one mark a value.
+ */
+export function inList(d: Pick<SqlDriver, 'dialect'>, column: string, values: readonly string[]): { sql: string; params: Param[] } {
+  return d.dialect === 'postgres'
+    ? { sql: `${column} = ANY(?::text[])`, params: [values] }
+    : { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
+}
 
 export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres';

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import { publicKeyFromBase64url } from '../../trust/ed25519';
 import { provesPossession } from '../../trust/possession';
+import { verifyHolderTicket } from '../../trust/holderTicket';
+import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
+import { isHolderTicket } from '../../shared/voucher/holderTicket';
 import type { AuthorizeRequest, AuthorizeResponse, RejectReason } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
 import type { SqlDriver } from '../store/sqlDriver';
@@ -42,12 +45,12 @@ export async function authorize(
       : { status: 'approved', authorizationId: row.authorization_id, approvedFen: Number(row.amount_fen) };
   };
   // Proof of possession first: without the voucher's own token nothing is stored or held.
-  if (!(await holdsVoucher(store.sql, req))) return { status: 'declined', reason: 'bad_token' };
+  if (!(await holdsVoucher(store.sql, deviceId, req, now))) return { status: 'declined', reason: 'bad_token' };
   return store.sql.tx(async (t) => {
     // The till's row first, as intake takes it: an authorization that arrives while the same sale's
     // record is being taken (a reply that timed out, the sale recorded offline) waits for it and
     // then sees the record, so no hold is left beside a recorded sale.
-    await t.get(`SELECT 1 AS x FROM devices WHERE device_id = ?${t.forUpdate}`, [deviceId]);
+    const device = await t.get<{ merchant_id: string }>(`SELECT merchant_id FROM devices WHERE device_id = ?${t.forUpdate}`, [deviceId]);
     const byKey = () => t.get<AuthorizationRow>('SELECT * FROM authorizations WHERE idem_key = ?', [req.idempotencyKey]);
     const prior = await byKey();
     if (prior) return answer(prior);
@@ -59,7 +62,7 @@ export async function authorize(
       saleId,
       req.voucherId,
     ]);
-    const reason = recorded ? null : await judgeNow(t, deviceId, saleId, req, now);
+    const reason = recorded ? null : await judgeNow(t, deviceId, device?.merchant_id, saleId, req, now);
     const id = crypto.randomUUID();
     const nowIso = now.toISOString();
     const inserted = await t.run(
@@ -91,12 +94,23 @@ export async function authorize(
  * Whether the request carries the voucher's token, signed by the issuer key the program used for
  * it. An unknown voucher passes here and is declined by the rules (`unknown_voucher`), as before.
  */
-async function holdsVoucher(sql: SqlDriver, req: AuthorizeRequest): Promise<boolean> {
+async function holdsVoucher(sql: SqlDriver, deviceId: string, req: AuthorizeRequest, now: Date): Promise<boolean> {
   const v = await sql.get<{ campaign_id: number; key_id: number; public_key: string }>(
     'SELECT v.campaign_id, v.key_id, k.public_key FROM vouchers v JOIN issuer_keys k ON k.key_id = v.key_id WHERE v.voucher_id = ?',
     [req.voucherId],
   );
   if (!v) return true;
+  if (isHolderTicket(req.token)) {
+    // A voucher found by its holder code: the ticket this program gave this very till, not yet stale.
+    const keys = await sql.all<{ key_id: number; public_key: string }>('SELECT key_id, public_key FROM server_keys');
+    const t = verifyHolderTicket(req.token, {
+      serverKeys: new Map(keys.map((k) => [Number(k.key_id), publicKeyFromBase64url(k.public_key)] as const)),
+      deviceId,
+      nowMs: now.getTime(),
+      skewMs: DEFAULT_CLOCK_SKEW_MS,
+    });
+    return t.ok && t.ticket.fields.voucherId === req.voucherId && t.ticket.fields.campaignId === Number(v.campaign_id);
+  }
   const key = publicKeyFromBase64url(v.public_key);
   return provesPossession(req.token, { voucherId: req.voucherId, campaignId: Number(v.campaign_id), keyId: Number(v.key_id) }, (id) =>
     id === Number(v.key_id) ? key : null,
@@ -107,11 +121,18 @@ async function holdsVoucher(sql: SqlDriver, req: AuthorizeRequest): Promise<bool
  * The program's rules for a sale happening now, exactly as batch intake will apply them to its
  * record later (one implementation): the request is judged as a probe record of this sale.
  */
-async function judgeNow(t: SqlDriver, deviceId: string, saleId: string, req: AuthorizeRequest, now: Date): Promise<RejectReason | null> {
-  const v = await t.get<{ kind: 'fixed' | 'balance' }>('SELECT kind FROM vouchers WHERE voucher_id = ?', [req.voucherId]);
-  const device = await t.get<{ merchant_id: string }>('SELECT merchant_id FROM devices WHERE device_id = ?', [deviceId]);
-  if (!v || !device) return 'unknown_voucher';
+async function judgeNow(
+  t: SqlDriver,
+  deviceId: string,
+  merchantId: string | undefined,
+  saleId: string,
+  req: AuthorizeRequest,
+  now: Date,
+): Promise<RejectReason | null> {
+  if (merchantId === undefined) return 'unknown_voucher';
   const ctx = await loadVoucherContext(t, [req.voucherId], deviceId);
+  const v = ctx.state.get(req.voucherId)?.v;
+  if (!v) return 'unknown_voucher';
   return judgeVoucherUse(
     ctx,
     {
@@ -125,7 +146,7 @@ async function judgeNow(t: SqlDriver, deviceId: string, saleId: string, req: Aut
       saleId,
       authorization: 'offline',
     },
-    device.merchant_id,
+    merchantId,
   );
 }
 

@@ -71,18 +71,18 @@ export async function judgeClaimedTimes(
   const first = records[0]!.seq;
   const last = records[records.length - 1]!.seq;
   const id = device.device_id;
-  const before = await t.get<{ at: string | null; v: number | null }>(
-    'SELECT MAX(last_at) AS at, MAX(manifest_version) AS v FROM device_checkpoints WHERE device_id = ? AND head_seq < ?',
-    [id, first],
+  // The checkpoints within the batch's seqs, and the nearest bounds below and above it, in one round trip.
+  const rows = await t.all<CheckpointRow & { part: 'within' | 'before' | 'after' }>(
+    `SELECT 'within' AS part, head_seq, head_hash, first_at, last_at, manifest_version FROM device_checkpoints
+      WHERE device_id = ? AND head_seq >= ? AND head_seq <= ?
+     UNION ALL SELECT 'before' AS part, NULL, NULL, NULL, MAX(last_at), MAX(manifest_version) FROM device_checkpoints WHERE device_id = ? AND head_seq < ?
+     UNION ALL SELECT 'after' AS part, NULL, NULL, MIN(first_at), NULL, NULL FROM device_checkpoints WHERE device_id = ? AND head_seq > ?`,
+    [id, first, last, id, first, id, last],
   );
-  const within = await t.all<CheckpointRow>(
-    'SELECT head_seq, head_hash, first_at, last_at, manifest_version FROM device_checkpoints WHERE device_id = ? AND head_seq >= ? AND head_seq <= ? ORDER BY head_seq',
-    [id, first, last],
-  );
-  const after = await t.get<{ at: string | null }>(
-    'SELECT MIN(first_at) AS at FROM device_checkpoints WHERE device_id = ? AND head_seq > ?',
-    [id, last],
-  );
+  const within = rows.filter((r) => r.part === 'within').sort((a, b) => Number(a.head_seq) - Number(b.head_seq));
+  const b = rows.find((r) => r.part === 'before');
+  const before = b ? { at: b.last_at as string | null, v: b.manifest_version as number | null } : undefined;
+  const after = { at: (rows.find((r) => r.part === 'after')?.first_at ?? null) as string | null };
   const bySeq = new Map(within.map((c) => [Number(c.head_seq), c]));
   const forked = records.some((r) => {
     const c = bySeq.get(r.seq);

@@ -9,7 +9,10 @@ export const CONTACT_GRAIN_MS = 60_000;
  * judge, as well as it can from its side, how much a till redeemed offline between two contacts.
  */
 export async function noteContact(sql: SqlDriver, deviceId: string, at: Date): Promise<void> {
-  const last = await sql.get<{ at: string | null }>('SELECT MAX(at) AS at FROM device_contacts WHERE device_id = ?', [deviceId]);
-  if (last?.at && Date.parse(last.at) > at.getTime() - CONTACT_GRAIN_MS) return;
-  await sql.run('INSERT INTO device_contacts (device_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING', [deviceId, at.toISOString()]);
+  // One statement: stored unless a contact within the grain is there already.
+  await sql.run(
+    `INSERT INTO device_contacts (device_id, at) SELECT ?, ?
+      WHERE NOT EXISTS (SELECT 1 FROM device_contacts WHERE device_id = ? AND at > ?) ON CONFLICT DO NOTHING`,
+    [deviceId, at.toISOString(), deviceId, new Date(at.getTime() - CONTACT_GRAIN_MS).toISOString()],
+  );
 }

@@ -19,6 +19,14 @@ export const SERVER_ERRORS = {
   wrong_state: 409,
   /** Too many batch intakes running in this process: try again after Retry-After. */
   overloaded: 429,
+  /** Too many unknown holder codes from one till: try again after Retry-After. */
+  too_many_lookups: 429,
+  /** No approved product list has been published yet (issue 11). */
+  no_apl: 404,
+  /** The program has not decided any of this shop's proposals yet: it has no shop list. */
+  no_shop_list: 404,
+  /** A proposal id another merchant uploaded first. */
+  proposal_conflict: 409,
 } as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERRORS;

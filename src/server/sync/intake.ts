@@ -10,9 +10,10 @@ import {
   type RejectReason,
 } from '../../shared/sync/protocol';
 import type { ProgramStore } from '../store/programStore';
-import { isConcurrencyConflict, type Param, type SqlDriver } from '../store/sqlDriver';
+import { inList, isConcurrencyConflict, type Param, type SqlDriver } from '../store/sqlDriver';
 import { judgeClaimedTimes } from './checkpoints';
 import { ServerError } from './errors';
+import { judgeLines, loadListContext, storeLines, type LinesVerdict } from './lineRules';
 import { judgeOfflineLimits, loadOfflineHistory, offlineView } from './offlineLimits';
 import { chunks, judgeVoucherUse, loadVoucherContext } from './voucherRules';
 
@@ -22,7 +23,7 @@ export function batchDigest(b: BatchRequest): string {
   return crypto.createHash('sha256').update(JSON.stringify(b)).digest('hex');
 }
 
-type Outcome = { status: RecordStatus; reason: RejectReason | null };
+type Outcome = { status: RecordStatus; reason: RejectReason | null; lines?: LinesVerdict['lines'] };
 type KnownRecord = Outcome & { amount: number };
 
 /**
@@ -136,6 +137,13 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
       records.map((r) => r.voucherId),
       batch.deviceId,
     );
+    // Item lines against the lists the till had (issue 11): the lists read once for the batch.
+    const lists = await loadListContext(t, device.merchant_id, records);
+    const lineVerdicts = new Map<JournalRecord, LinesVerdict>();
+    for (const r of records) {
+      const v = judgeLines(r, ctx.campaigns.get(r.campaignId), lists);
+      if (v) lineVerdicts.set(r, v);
+    }
     const nowMs = now.getTime();
     const view = offlineView(records, ctx, nowMs);
     const history = await loadOfflineHistory(t, batch.deviceId, view.records);
@@ -164,8 +172,14 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
       if (time === 'time_after_receipt' || time === 'time_before_enrollment') return refuse(time);
       if (r.type === 'reverse') return time ? refuse(time) : judgeReverse(status, r);
       const knownAt = times.knownAt.get(r);
-      const rule = categoriesProblem(r) ?? judgeVoucherUse(ctx, knownAt === undefined ? r : { ...r, knownAt }, device.merchant_id) ?? time;
+      const lines = lineVerdicts.get(r);
+      const rule =
+        categoriesProblem(r) ??
+        lines?.reason ??
+        judgeVoucherUse(ctx, knownAt === undefined ? r : { ...r, knownAt }, device.merchant_id) ??
+        time;
       const reason = rule ?? overLimit.get(r) ?? null;
+      if (reason && lines && reason === lines.reason && lines.lines.length > 0) return { ...refuse(reason), lines: lines.lines };
       if (reason) return refuse(reason);
       const window = ctx.campaigns.get(r.campaignId)?.offline.maxHoursOffline;
       if (view.offline.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
@@ -222,14 +236,11 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
         r.cashierId,
       ]);
     }
-    for (const chunk of chunks(rows, 200)) {
-      await t.run(
-        `INSERT INTO records (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
-                              other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at, cashier_id)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flat(),
-      );
-    }
+    await insertRecords(t, rows);
+    await storeLines(
+      t,
+      records.filter((r) => !duplicate.has(r)),
+    );
     for (const chunk of chunks(duplicates, 200)) {
       await t.run(
         `INSERT INTO duplicate_records (device_id, seq, record_id, batch_id, type, amount_fen, body, received_at)
@@ -257,6 +268,54 @@ function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): 
   });
 }
 
+const RECORD_COLUMNS: ReadonlyArray<readonly [string, 'text' | 'bigint']> = [
+  ['record_id', 'text'],
+  ['device_id', 'text'],
+  ['merchant_id', 'text'],
+  ['seq', 'bigint'],
+  ['batch_id', 'text'],
+  ['sale_id', 'text'],
+  ['type', 'text'],
+  ['time', 'text'],
+  ['voucher_id', 'text'],
+  ['campaign_id', 'bigint'],
+  ['kind', 'text'],
+  ['amount_fen', 'bigint'],
+  ['forfeited_fen', 'bigint'],
+  ['other_tender_fen', 'bigint'],
+  ['categories', 'text'],
+  ['auth_ref', 'text'],
+  ['reverses', 'text'],
+  ['hash', 'text'],
+  ['status', 'text'],
+  ['reason', 'text'],
+  ['received_at', 'text'],
+  ['updated_at', 'text'],
+  ['cashier_id', 'bigint'],
+];
+
+/**
+ * The batch's records in set statements. On PostgreSQL one INSERT … SELECT FROM unnest(…) with an
+ * array a column: 23 parameters whatever the batch's size, so it is parsed and planned once per
+ * connection, not once per batch with 23 marks a record. On SQLite multi-row VALUES.
+ */
+async function insertRecords(t: SqlDriver, rows: Param[][]): Promise<void> {
+  const columns = RECORD_COLUMNS.map(([c]) => c).join(', ');
+  if (t.dialect === 'postgres') {
+    for (const chunk of chunks(rows, 2000))
+      await t.run(
+        `INSERT INTO records (${columns}) SELECT * FROM unnest(${RECORD_COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')})`,
+        RECORD_COLUMNS.map((_, i) => chunk.map((r) => r[i] as string | number | null)),
+      );
+    return;
+  }
+  for (const chunk of chunks(rows, 200))
+    await t.run(
+      `INSERT INTO records (${columns}) VALUES ${chunk.map(() => `(${RECORD_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`,
+      chunk.flat(),
+    );
+}
+
 /**
  * What the program already holds that this batch refers to: record ids it reuses (of any till),
  * and this till's earlier redemptions its voids point at (with their status), in set queries.
@@ -270,9 +329,11 @@ async function loadEarlierRecords(
   for (const chunk of chunks(
     records.map((r) => r.id),
     500,
-  ))
-    for (const row of await t.all<{ record_id: string }>(`SELECT record_id FROM records WHERE record_id IN (${marks(chunk)})`, chunk))
+  )) {
+    const ids = inList(t, 'record_id', chunk);
+    for (const row of await t.all<{ record_id: string }>(`SELECT record_id FROM records WHERE ${ids.sql}`, ids.params))
       taken.add(row.record_id);
+  }
   const redeems = new Set<string>();
   const reversed = new Set<string>();
   const status = new Map<string, KnownRecord>();

@@ -1,7 +1,7 @@
 import type { JournalRecord, RejectReason } from '../../shared/sync/protocol';
 import type { Campaign } from '../../shared/voucher/manifest';
 import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
-import type { SqlDriver } from '../store/sqlDriver';
+import { inList, type SqlDriver } from '../store/sqlDriver';
 import { CONTACT_GRAIN_MS } from './contacts';
 import { chunks, type Reservation, type VoucherContext } from './voucherRules';
 
@@ -82,42 +82,34 @@ export async function loadOfflineHistory(t: SqlDriver, deviceId: string, records
   const first = Math.min(...times);
   const last = Math.max(...times);
   const iso = (ms: number) => new Date(Math.max(0, Math.min(ms, 8.64e15))).toISOString();
-  const before = await t.get<{ at: string | null }>('SELECT MAX(at) AS at FROM device_contacts WHERE device_id = ? AND at <= ?', [
-    deviceId,
-    iso(first - UNCERTAINTY_MS),
-  ]);
-  const around = await t.all<{ at: string }>('SELECT at FROM device_contacts WHERE device_id = ? AND at > ? AND at < ? ORDER BY at', [
-    deviceId,
-    before?.at ?? '',
-    iso(last + UNCERTAINTY_MS),
-  ]);
-  const contacts = [...(before?.at ? [before.at] : []), ...around.map((c) => c.at)].map(Date.parse);
+  // The latest contact at or before the first record's window, and every one after it up to the last record's.
+  const around = await t.all<{ at: string }>(
+    `SELECT at FROM device_contacts WHERE device_id = ? AND at < ?
+        AND at >= COALESCE((SELECT MAX(at) FROM device_contacts WHERE device_id = ? AND at <= ?), '') ORDER BY at`,
+    [deviceId, iso(last + UNCERTAINTY_MS), deviceId, iso(first - UNCERTAINTY_MS)],
+  );
+  const contacts = around.map((c) => Date.parse(c.at));
 
   // Only earlier records that can fall in some batch record's window: spending from the earliest
   // window start on, voids from the earliest lower bound on.
   const windows = times.map((ms) => window(contacts, ms));
   const spendFrom = Math.min(...windows.map((w) => w.spendFrom));
   const voidsFrom = Math.min(...windows.map((w) => w.voidsFrom));
-  const earlierRows: Array<{ campaign_id: number; type: string; amount_fen: number; time: string }> = [];
-  for (const [type, from] of [
-    ['redeem', spendFrom],
-    ['reverse', voidsFrom],
-  ] as const)
-    earlierRows.push(
-      ...(await t.all<{ campaign_id: number; type: string; amount_fen: number; time: string }>(
-        `SELECT campaign_id, type, amount_fen, time FROM records
-          WHERE device_id = ? AND auth_ref = 'offline' AND type = ? AND time >= ? AND ${COUNTED}`,
-        [deviceId, type, Number.isFinite(from) ? iso(from - 1000) : ''],
-      )),
-    );
+  const from = (ms: number) => (Number.isFinite(ms) ? iso(ms - 1000) : '');
+  const earlierRows = await t.all<{ campaign_id: number; type: string; amount_fen: number; time: string }>(
+    `SELECT campaign_id, type, amount_fen, time FROM records
+      WHERE device_id = ? AND auth_ref = 'offline' AND ((type = 'redeem' AND time >= ?) OR (type = 'reverse' AND time >= ?)) AND ${COUNTED}`,
+    [deviceId, from(spendFrom), from(voidsFrom)],
+  );
   const perVoucher = new Map<string, number>();
   for (const chunk of chunks([...new Set(offline.map((r) => r.voucherId))], 500)) {
     // Selected by voucher only (so the voucher index is used), this till's offline records summed.
+    const ids = inList(t, 'voucher_id', chunk);
     const rows = await t.all<{ voucher_id: string; net: number | null }>(
       `SELECT voucher_id, SUM(CASE WHEN device_id = ? AND auth_ref = 'offline' AND ${COUNTED}
                                    THEN (CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) ELSE 0 END) AS net
-         FROM records WHERE voucher_id IN (${chunk.map(() => '?').join(', ')}) GROUP BY voucher_id`,
-      [deviceId, ...chunk],
+         FROM records WHERE ${ids.sql} GROUP BY voucher_id`,
+      [deviceId, ...ids.params],
     );
     for (const row of rows) perVoucher.set(row.voucher_id, Number(row.net ?? 0));
   }

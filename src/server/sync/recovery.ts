@@ -1,6 +1,7 @@
 import type { JournalRecord, RecoveryResponse } from '../../shared/sync/protocol';
 import { GENESIS_HASH } from '../../trust/chain';
 import type { SqlDriver } from '../store/sqlDriver';
+import { loadLines } from './lineRules';
 
 interface RecordRow {
   record_id: string;
@@ -85,9 +86,17 @@ export async function recordsForRecovery(sql: SqlDriver, deviceId: string, after
       ? null
       : await sql.get<{ hash: string }>('SELECT hash FROM records WHERE device_id = ? AND seq = ?', [deviceId, afterSeq]);
   let prev = before?.hash ?? (afterSeq === 0 ? GENESIS_HASH : '');
+  // Item lines and list versions (issue 11) are part of what the hash covers: give them back as written.
+  const lines = await loadLines(
+    sql,
+    page.map((r) => r.record.id),
+  );
   for (const r of page) {
     // The stored hash covers prev_hash: the till recomputes every hash, so a wrong link shows.
-    if (!r.record.prevHash) r.record.prevHash = prev;
+    if (!r.record.prevHash) {
+      r.record.prevHash = prev;
+      Object.assign(r.record, lines.get(r.record.id) ?? {});
+    }
     prev = r.record.hash;
   }
   return { records: page, more };

@@ -37,18 +37,27 @@ export async function createStatement(
       'INSERT INTO statements (statement_id, merchant_id, period_until, status, total_fen, record_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [id, merchantId, until.toISOString(), 'draft', 0, 0, nowIso, nowIso],
     );
-    const claimed = await t.run(
-      "UPDATE records SET statement_id = ?, updated_at = ? WHERE merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?",
-      [id, nowIso, merchantId, until.toISOString()],
-    );
-    if (claimed.changes === 0) {
+    const claim = [id, nowIso, merchantId, until.toISOString()];
+    const where = "merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?";
+    const net = "SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END)";
+    // PostgreSQL sums the rows as the UPDATE claims them (one pass over them); SQLite, which
+    // has no UPDATE in a WITH, sums them afterwards by statement id.
+    const sums =
+      t.dialect === 'postgres'
+        ? await t.get<{ total: number | null; n: number }>(
+            `WITH claimed AS (UPDATE records SET statement_id = ?, updated_at = ? WHERE ${where} RETURNING type, amount_fen)
+             SELECT ${net} AS total, count(*) AS n FROM claimed`,
+            claim,
+          )
+        : (await t.run(`UPDATE records SET statement_id = ?, updated_at = ? WHERE ${where}`, claim)).changes === 0
+          ? { total: 0, n: 0 }
+          : await t.get<{ total: number | null; n: number }>(`SELECT ${net} AS total, count(*) AS n FROM records WHERE statement_id = ?`, [
+              id,
+            ]);
+    if (Number(sums?.n ?? 0) === 0) {
       await t.run('DELETE FROM statements WHERE statement_id = ?', [id]);
       return null;
     }
-    const sums = await t.get<{ total: number | null; n: number }>(
-      "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS total, count(*) AS n FROM records WHERE statement_id = ?",
-      [id],
-    );
     await t.run('UPDATE statements SET total_fen = ?, record_count = ? WHERE statement_id = ?', [
       Number(sums?.total ?? 0),
       Number(sums?.n ?? 0),

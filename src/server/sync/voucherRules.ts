@@ -2,7 +2,7 @@ import type { RejectReason } from '../../shared/sync/protocol';
 import { campaignSchema, type Campaign } from '../../shared/voucher/manifest';
 import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
 import { toVoucherRecord, type VoucherRecord, type VoucherRow } from '../store/programStore';
-import type { SqlDriver } from '../store/sqlDriver';
+import { inList, type SqlDriver } from '../store/sqlDriver';
 
 /**
  * The program's rules for using a voucher, one implementation for batch intake (a redemption
@@ -80,34 +80,49 @@ export interface VoucherContext {
  */
 export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<string>, deviceId: string): Promise<VoucherContext> {
   const asked = [...new Set(voucherIds)].sort();
-  const lineages = new Set<string>();
-  for (const chunk of chunks(asked, 500))
-    for (const r of await t.all<{ lineage: string }>(
-      `SELECT DISTINCT lineage FROM vouchers WHERE lineage IS NOT NULL AND voucher_id IN (${marks(chunk)})`,
-      chunk,
-    ))
-      lineages.add(r.lineage);
-  const wanted = new Set(asked);
-  for (const chunk of chunks([...lineages], 500))
-    for (const r of await t.all<{ voucher_id: string }>(`SELECT voucher_id FROM vouchers WHERE lineage IN (${marks(chunk)})`, chunk))
-      wanted.add(r.voucher_id);
-
   const state = new Map<string, VoucherState>();
   const reservations = new Map<string, Reservation[]>();
-  for (const chunk of chunks([...wanted].sort(), 500)) {
-    const m = marks(chunk);
+  const lock = async (list: string[], withLineage: boolean) => {
+    const ids = inList(t, 'voucher_id', list);
+    // With the rest of their re-issue chains, found in the same statement, so the rows are locked in one voucher-id order.
+    const lineage = withLineage ? inList(t, 'voucher_id', list) : null;
     for (const row of await t.all<VoucherRow>(
-      `SELECT * FROM vouchers WHERE voucher_id IN (${m}) ORDER BY voucher_id${t.forUpdate}`,
-      chunk,
+      `SELECT * FROM vouchers WHERE ${ids.sql}${lineage ? ` OR lineage IN (SELECT lineage FROM vouchers WHERE lineage IS NOT NULL AND ${lineage.sql})` : ''}
+        ORDER BY voucher_id${t.forUpdate}`,
+      [...ids.params, ...(lineage?.params ?? [])],
     )) {
       const v = toVoucherRecord(row);
       state.set(v.voucherId, { v, net: 0, live: 0, budget: { faceValueFen: v.faceValueFen, net: 0, live: 0, members: [v.voucherId] } });
     }
+  };
+  if (asked.length <= LOCK_AT_ONCE) await lock(asked, true);
+  else {
+    // Many vouchers: their chains first, then every row locked in chunks of one global voucher-id order.
+    const lineages = new Set<string>();
+    for (const chunk of chunks(asked, 500)) {
+      const ids = inList(t, 'voucher_id', chunk);
+      for (const r of await t.all<{ lineage: string }>(
+        `SELECT DISTINCT lineage FROM vouchers WHERE lineage IS NOT NULL AND ${ids.sql}`,
+        ids.params,
+      ))
+        lineages.add(r.lineage);
+    }
+    const wanted = new Set(asked);
+    for (const chunk of chunks([...lineages], 500)) {
+      const ids = inList(t, 'lineage', chunk);
+      for (const r of await t.all<{ voucher_id: string }>(`SELECT voucher_id FROM vouchers WHERE ${ids.sql}`, ids.params))
+        wanted.add(r.voucher_id);
+    }
+    for (const chunk of chunks([...wanted].sort(), 500)) await lock(chunk, false);
+  }
+
+  for (const chunk of chunks([...state.keys()], 500)) {
+    const ids = inList(t, 'r.voucher_id', chunk);
     const spend = await t.all<{ voucher_id: string; net: number | null; live: number }>(
       `SELECT r.voucher_id, SUM(CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END) AS net,
               SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status IN ('accepted', 'held')) THEN 1 ELSE 0 END) AS live
-         FROM records r WHERE r.status IN ('accepted', 'held') AND r.voucher_id IN (${m}) GROUP BY r.voucher_id`,
-      chunk,
+         FROM records r WHERE r.status IN ('accepted', 'held') AND ${ids.sql} GROUP BY r.voucher_id`,
+      ids.params,
     );
     for (const row of spend) {
       const st = state.get(row.voucher_id);
@@ -116,7 +131,8 @@ export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<stri
         st.live = Number(row.live);
       }
     }
-    const held = await t.all<{
+    const held = inList(t, 'voucher_id', chunk);
+    for (const h of await t.all<{
       authorization_id: string;
       voucher_id: string;
       amount_fen: number;
@@ -124,10 +140,9 @@ export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<stri
       device_id: string;
       expires_at: string;
     }>(
-      `SELECT authorization_id, voucher_id, amount_fen, idem_key, device_id, expires_at FROM authorizations WHERE status = 'reserved' AND voucher_id IN (${m})`,
-      chunk,
-    );
-    for (const h of held) {
+      `SELECT authorization_id, voucher_id, amount_fen, idem_key, device_id, expires_at FROM authorizations WHERE status = 'reserved' AND ${held.sql}`,
+      held.params,
+    )) {
       const list = reservations.get(h.voucher_id) ?? [];
       list.push({
         id: h.authorization_id,
@@ -158,17 +173,20 @@ export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<stri
     st.budget = b;
   }
 
+  // The campaigns and the revoked issuer keys in one round trip.
+  const programRows = await t.all<{ what: 'campaign' | 'key'; id: number; body: string }>(
+    `SELECT 'campaign' AS what, id, body FROM campaigns
+     UNION ALL SELECT 'key' AS what, key_id AS id, revoked_at AS body FROM issuer_keys WHERE revoked_at IS NOT NULL`,
+  );
   const campaigns = new Map(
-    (await t.all<{ body: string }>('SELECT body FROM campaigns')).map((c) => {
-      const parsed = campaignSchema.parse(JSON.parse(c.body));
-      return [parsed.id, parsed] as const;
-    }),
+    programRows
+      .filter((r) => r.what === 'campaign')
+      .map((c) => {
+        const parsed = campaignSchema.parse(JSON.parse(c.body));
+        return [parsed.id, parsed] as const;
+      }),
   );
-  const revokedKeys = new Map(
-    (await t.all<{ key_id: number; revoked_at: string }>('SELECT key_id, revoked_at FROM issuer_keys WHERE revoked_at IS NOT NULL')).map(
-      (k) => [Number(k.key_id), Date.parse(k.revoked_at)] as const,
-    ),
-  );
+  const revokedKeys = new Map(programRows.filter((r) => r.what === 'key').map((k) => [Number(k.id), Date.parse(k.body)] as const));
   return {
     state,
     campaigns,
@@ -224,7 +242,8 @@ export function judgeVoucherUse(ctx: VoucherContext, u: VoucherUse, merchantId: 
   return st.budget.net + sum(budgetHolds) + u.amountFen > st.budget.faceValueFen ? 'over_balance' : null;
 }
 
-const marks = (items: unknown[]) => items.map(() => '?').join(', ');
+/** Vouchers (with their chains) locked by one statement; more are locked in chunks. */
+const LOCK_AT_ONCE = 500;
 
 export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

@@ -73,6 +73,13 @@ export const ERROR_CODES = [
   'program_key_mismatch',
   'insecure_server_url',
   'program_reply_unsigned',
+  // a typed holder code (issue 13, item 4)
+  'holder_code_invalid',
+  'holder_code_unknown',
+  'holder_code_offline',
+  'holder_code_too_many',
+  // the program's lists (issue 11)
+  'list_refused',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -97,7 +97,7 @@ export const en: Record<MessageKey, string> = {
   'camera.turnOff': 'Camera off F9',
   'camera.turnOn': 'Camera on F9',
   'checkout.manual': 'Type a barcode or voucher code',
-  'checkout.manualPlaceholder': 'Barcode or voucher code, then Enter (F2)',
+  'checkout.manualPlaceholder': 'Barcode, voucher or holder code + Enter (F2)',
   'checkout.add': 'Add',
   'checkout.find': 'Find item F3',
   'checkout.quickKeys': 'Quick keys',
@@ -428,6 +428,12 @@ export const en: Record<MessageKey, string> = {
   'reject.todo.late_upload':
     'The program will review it and decide whether to pay; there is no need to upload again. From now on, sync every day.',
   'reject.todo.bad_token': 'Scan the voucher’s QR code itself; do not type the voucher number. If it persists, contact the program.',
+  'reject.line_not_listed': 'an item is not on the program’s approved product list (or its category is not covered)',
+  'reject.lines_mismatch': 'the item lines do not add up to the amount redeemed',
+  'reject.over_max_unit_price': 'an item costs more than the program’s approved maximum unit price',
+  'reject.todo.line_not_listed': 'See the items’ approval state under Products; propose items without a barcode and services for approval.',
+  'reject.todo.lines_mismatch': 'This usually means an outdated till: update CareTill; if it persists, contact the program.',
+  'reject.todo.over_max_unit_price': 'Check the item’s price; if it must be higher, tell the program why.',
   'error.unreachable': 'Cannot reach the till service. Make sure CareTill is still running, then press Retry.',
   'error.manifest_invalid': 'The campaign list is malformed and was not installed. Sync again or ask the program for the right file.',
   'error.manifest_bad_signature': 'The campaign list’s signature is wrong; it was not installed. Use only files the program published.',
@@ -438,7 +444,8 @@ export const en: Record<MessageKey, string> = {
   'verdict.empty': 'Nothing was read. Scan again.',
   'verdict.wrong_prefix': 'This is not a care-voucher QR (perhaps a payment code or a product barcode). Ask for the care voucher.',
   'verdict.unsupported_version': 'This voucher uses a newer format than this till knows. Update CareTill, then scan again.',
-  'verdict.malformed': 'The QR code is incomplete or damaged. Ask the customer to brighten the screen or flatten the card and scan again.',
+  'verdict.malformed':
+    'The QR code is incomplete or damaged. Ask the customer to brighten the screen or flatten the card and scan again; failing that, type the card’s holder code (such as 7K2Q-9XMB) in the code field and press Enter: online, it finds the voucher.',
   'verdict.no_manifest': 'This till has no campaign list yet and cannot check vouchers. Go online and sync, then scan again.',
   'verdict.unknown_key':
     'The voucher’s issuer is not known to this till. Sync the campaign list and retry; if it persists, contact the program.',
@@ -766,4 +773,39 @@ export const en: Record<MessageKey, string> = {
   'sale.upload.not_enrolled': 'to be uploaded (this till is not enrolled with a program yet)',
   'settle.stuckBatch':
     'Records {from}–{to} have been sent {attempts} times without success ({code}). They are safe on this till. Check the network and press Sync now; if it keeps failing, call the program’s support and do not delete anything.',
+  'verdict.ticket_other_till':
+    'This voucher was looked up by its holder code on another till and cannot be used here. Type the holder code again on this till.',
+  'verdict.ticket_expired': 'The voucher found by its holder code was looked up more than half an hour ago. Type the holder code again.',
+  'verdict.needs_online':
+    'A voucher found by its holder code can only be redeemed online, and the program cannot be reached. Scan the QR code, or try again once online.',
+  'error.holder_code_invalid':
+    '“{code}” is not a holder code. The holder code is the 8 letters and digits under the card’s QR code, such as 7K2Q-9XMB.',
+  'error.holder_code_unknown':
+    'No usable voucher has holder code {code}. Check the code on the card (used, expired or revoked vouchers are not found).',
+  'error.holder_code_offline':
+    'Looking a voucher up by its holder code needs the program, which cannot be reached. Scan the QR code, or try again once online.',
+  'error.holder_code_too_many': 'Too many holder-code lookups. Try again in {minutes} minutes, or scan the QR code.',
+  'holderPick.title': 'Holder code {code} has {count} vouchers',
+  'holderPick.hint': 'Choose the voucher the customer wants to use now.',
+  'holderPick.use': 'Use this one',
+  'holderPick.cancel': 'Cancel',
+  'holderPick.searching': 'Asking the program for holder code {code}…',
+  'error.list_refused':
+    'The program’s product list failed its checks and was not installed ({problem}). The till keeps the list it had; contact the program.',
+  'line.reason.not_listed': 'not on the program’s approved product list',
+  'line.reason.over_max_price': 'priced above the program’s approved maximum',
+  'eligibility.listedAs': 'approved by the program as “{category}”',
+  'propose.button': 'Ask for approval',
+  'propose.title': 'Ask the program to approve: {name}',
+  'propose.explain':
+    'Ask the program to let vouchers pay for this item (price {price}). The request goes with the next sync; the answer shows in the Program column. Goods without a barcode and services (a child’s haircut) can be proposed too.',
+  'propose.category': 'Category asked for',
+  'propose.pickCategory': 'Choose a category',
+  'propose.note': 'Note (optional)',
+  'propose.notePlaceholder': 'e.g. child’s haircut, ¥20 each',
+  'propose.send': 'Send request',
+  'eligibility.byList.apl': 'program’s product list',
+  'eligibility.byList.shop': 'shop’s request approved',
+  'products.aplInstalled': 'Program’s product list: version {version}, {count} items',
+  'products.aplNone': 'No product list from the program yet (it downloads with the next sync)',
 };

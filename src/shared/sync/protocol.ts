@@ -44,6 +44,16 @@ export const REJECT_REASONS = [
   'late_upload',
   /** An authorization without the voucher's own code (signed by the program), or with another voucher's. */
   'bad_token',
+  /**
+   * A campaign that pays by the program's list (`eligibility: 'apl'`): a line's barcode or shop item
+   * is not on the list version the till had at the time, or is listed in a category the campaign
+   * does not pay for, or was outside its validity then. Per-line reasons say which.
+   */
+  'line_not_listed',
+  /** The record's item lines do not add up to its amount (or to its per-category amounts). */
+  'lines_mismatch',
+  /** A line's unit price is above the most the list lets a voucher pay for one unit. */
+  'over_max_unit_price',
 ] as const;
 /** What the program made of a record: paid when settled, refused with a reason, or kept for a person to review. */
 export const RECORD_STATUSES = ['accepted', 'rejected', 'held'] as const;
@@ -57,6 +67,8 @@ export const MAX_RECORD_QUANTITY = 1_000_000;
 /** Category codes a record may name (there are a dozen today). */
 export const MAX_RECORD_CATEGORIES = 32;
 const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
+/** The most item lines one record carries. */
+export const MAX_RECORD_LINES = 200;
 
 export const enrollRequestSchema = z.object({
   /** The code part only (before the "."): the program's fingerprint stays with the till. */
@@ -91,6 +103,12 @@ export const authorizeRequestSchema = z.object({
    */
   token: z.string().min(1).max(512),
 });
+
+/** A voucher looked up by the holder code typed off its card (issue 13, item 4). */
+export const holderLookupRequestSchema = z.object({ holderCode: z.string().trim().min(1).max(20) });
+/** Holder tickets (holderTicket.ts), one per voucher under the code still usable at this shop; none: nothing found. */
+export const holderLookupResponseSchema = z.object({ tickets: z.array(z.string().max(512)).max(20) });
+export type HolderLookupResponse = z.output<typeof holderLookupResponseSchema>;
 
 export const authorizeResponseSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('approved'), authorizationId: z.string(), approvedFen: z.number().int() }),
@@ -128,6 +146,29 @@ function journalRecordShape(bounded: boolean) {
     reverses: z.uuid().nullable(),
     prevHash: z.string().regex(/^[0-9a-f]{64}$/),
     hash: z.string().regex(/^[0-9a-f]{64}$/),
+    /**
+     * Item-level detail (issue 11): for the lines this voucher paid for, what was bought. No
+     * beneficiary data. Absent on records written before tills carried it (their hashes stay).
+     * Reversals carry none.
+     */
+    lines: z
+      .array(
+        z.object({
+          /** A barcode (digits), `shop:<proposal id>` for a shop's approved item, or `item:<till's item id>` for one on no list. */
+          code: z.string().regex(/^([0-9]{8,14}|shop:[0-9a-f-]{36}|item:[0-9]{1,12})$/),
+          name: z.string().max(60),
+          quantity: quantity,
+          unitPriceFen: fen,
+          /** What this record's voucher paid on this line. */
+          amountFen: fen,
+          /** The category the till judged the line by (the list's, where the line is listed). */
+          category: categoryCode,
+        }),
+      )
+      .max(MAX_RECORD_LINES)
+      .optional(),
+    /** The list versions the till had installed when it recorded this (0: none), so intake judges lines by what the till knew. */
+    listVersions: z.object({ apl: z.number().int().nonnegative(), shop: z.number().int().nonnegative() }).optional(),
   });
 }
 
@@ -153,7 +194,8 @@ export function withinRecordBounds(r: JournalRecord): boolean {
     fen(r.amountFen) &&
     fen(r.forfeitedFen) &&
     fen(r.otherTenderFen) &&
-    Object.values(r.categories).every((c) => fen(c.amountFen) && c.quantity >= 0 && c.quantity <= MAX_RECORD_QUANTITY)
+    Object.values(r.categories).every((c) => fen(c.amountFen) && c.quantity >= 0 && c.quantity <= MAX_RECORD_QUANTITY) &&
+    (r.lines ?? []).every((l) => fen(l.amountFen) && fen(l.unitPriceFen) && l.quantity >= 0 && l.quantity <= MAX_RECORD_QUANTITY)
   );
 }
 
@@ -171,6 +213,8 @@ export const recordResultSchema = z.object({
   id: z.string(),
   status: z.enum(RECORD_STATUSES),
   reason: z.enum(REJECT_REASONS).nullable(),
+  /** For a record refused over its item lines: which lines, and why (index into the record's lines). */
+  lines: z.array(z.object({ index: z.number().int().nonnegative(), reason: z.enum(REJECT_REASONS) })).optional(),
 });
 
 export const batchResponseSchema = z.object({

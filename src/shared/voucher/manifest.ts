@@ -72,6 +72,13 @@ export const campaignSchema = z.object({
   /** Merchant ids allowed to redeem; ["*"] means every enrolled merchant. */
   merchants: z.array(z.string().min(1).max(64)).min(1),
   offline: offlineLimitsSchema,
+  /**
+   * Who decides what a voucher pays for (issue 11). `apl`: a line is eligible only if its barcode is
+   * on the program's approved product list, or it is one of the shop's approved proposals, in a
+   * category this campaign allows; the listed category wins over the shop's own. `shop`: the shop's
+   * own category, for small programs that trust their shops (and manifests from before the list).
+   */
+  eligibility: z.enum(['apl', 'shop']).default('shop'),
 });
 
 export const revocationSchema = z.object({

@@ -160,7 +160,7 @@ export function bytesToHex(bytes: Uint8Array): string {
 }
 
 /** Crockford Base32, for codes people read aloud: no I, L, O, U. */
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** The holder code printed on a card: the 40-bit holder tag as 8 Crockford characters, "7K2Q-9XMB". */
 export function holderCode(holderTag: string): string {

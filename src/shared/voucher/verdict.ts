@@ -17,6 +17,9 @@ export const REFUSAL_CODES = [
   'key_not_valid',
   'key_revoked',
   'bad_signature',
+  // a holder ticket (a voucher found by its typed holder code): made for another till, or too old
+  'ticket_other_till',
+  'ticket_expired',
   // the program's rules
   'unknown_campaign',
   'kind_mismatch',
@@ -37,6 +40,8 @@ export const CHECKOUT_REFUSAL_CODES = [
   'offline_too_long',
   'offline_limit_voucher',
   'offline_limit_device',
+  /** Found by its holder code: only the program can vouch for it, so it needs the program now. */
+  'needs_online',
 ] as const;
 
 export type CheckoutRefusalCode = (typeof CHECKOUT_REFUSAL_CODES)[number];
@@ -46,6 +51,7 @@ export const VOUCHER_STATUS_CODES = ['valid', ...REFUSAL_CODES, ...CHECKOUT_REFU
 export type VoucherStatusCode = (typeof VOUCHER_STATUS_CODES)[number];
 
 export type VoucherVerdict =
-  | { ok: true; voucher: VoucherFields; campaign: Campaign }
+  /** `byHolderCode`: a holder ticket, good online only (holderTicket.ts). */
+  | { ok: true; voucher: VoucherFields; campaign: Campaign; byHolderCode?: true }
   /** `voucher` is present once the signature has been checked, so the UI may show what it was. */
   | { ok: false; code: RefusalCode; voucher?: VoucherFields };

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import type { ApiError } from '../../../shared/api/errors';
 import type { User } from '../../../shared/api/schemas/auth';
 import type { Item } from '../../../shared/api/schemas/catalog';
+import type { HolderVoucher } from '../../../shared/api/schemas/checkout';
 import { useApi } from '../api/ApiContext';
 import { useCall } from '../api/useCall';
 import { CustomerDisplayButton } from '../customer/CustomerDisplayButton';
@@ -12,6 +13,7 @@ import { beepError } from '../sound/beep';
 import { BasketTable } from './BasketTable';
 import { CameraBox } from './CameraBox';
 import { ForfeitDialog } from './ForfeitDialog';
+import { HolderPickDialog } from './HolderPickDialog';
 import { ItemFinder } from './ItemFinder';
 import { QuickKeys } from './QuickKeys';
 import { ResumeDialog } from './ResumeDialog';
@@ -24,7 +26,7 @@ import { VerdictCard } from './VerdictCard';
 import { VoidDialogs, VoidLastButton } from './VoidFlow';
 
 /** What the basket column says about the last scan when it was not a sale's business: core's refusal, or "not a code". */
-type Notice = { error: ApiError } | { notACode: string };
+type Notice = { error: ApiError } | { notACode: string } | { searching: string };
 
 /** After a sale is recorded, scans are taken as the next customer's only after this long (a scanner's double read is not). */
 const NEXT_SCAN_AFTER_MS = 1500;
@@ -46,6 +48,7 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
   const [finder, setFinder] = useState<{ code: string | null } | null>(null);
   const [imeWarning, setImeWarning] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [holderPick, setHolderPick] = useState<{ code: string; vouchers: HolderVoucher[] } | null>(null);
   const showError = useCallback((e: ApiError | null) => setNotice(e ? { error: e } : null), []);
   const voids = useVoidFlow(api, showError, session.markVoided);
   const rememberSale = voids.remember;
@@ -63,6 +66,18 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
       if (scan.kind === 'empty') return;
       if (scan.kind === 'voucher') return session.addVoucher(scan.text);
       if (scan.kind === 'not_a_voucher') return session.refuseScan(raw);
+      if (scan.kind === 'holder_code') {
+        // The QR would not scan and the cashier typed the card's holder code: the program finds the voucher.
+        setNotice({ searching: scan.code });
+        const found = await api.findVoucherByHolderCode({ code: scan.code });
+        setNotice(null);
+        if (!found.ok) {
+          beepError();
+          setNotice({ error: found.error });
+        } else if (found.value.vouchers.length === 1) session.addVoucher(found.value.vouchers[0]!.ticket);
+        else setHolderPick(found.value);
+        return;
+      }
       if (scan.kind === 'not_a_code') {
         beepError();
         setNotice({ notACode: scan.shown });
@@ -130,7 +145,7 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
 
   useCheckoutKeys(
     {
-      dialogOpen: confirmForfeit || finder !== null || voids.request !== null || sale.saved !== null,
+      dialogOpen: confirmForfeit || finder !== null || holderPick !== null || voids.request !== null || sale.saved !== null,
       completed: sale.completed !== null,
       hasError: sale.error !== null,
       hasBasket: sale.lines.length > 0 || sale.vouchers.length > 0,
@@ -205,7 +220,12 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
             </button>
           </p>
         )}
-        {notice && (
+        {notice && 'searching' in notice && (
+          <p className="info-box" role="status" data-testid="notice-searching">
+            {t('holderPick.searching', { code: notice.searching })}
+          </p>
+        )}
+        {notice && !('searching' in notice) && (
           <p className="error-box" role="alert" data-testid="notice">
             {'error' in notice ? err(notice.error) : t('scan.notACode', { shown: notice.notACode })}
           </p>
@@ -252,6 +272,17 @@ export function CheckoutScreen({ user, shopName }: { user: User; shopName: strin
       )}
       {finder && (
         <ItemFinder api={api} unknownCode={finder.code} isOwner={user.role === 'owner'} onPick={pickItem} onClose={() => setFinder(null)} />
+      )}
+      {holderPick && (
+        <HolderPickDialog
+          code={holderPick.code}
+          vouchers={holderPick.vouchers}
+          onPick={(v) => {
+            setHolderPick(null);
+            session.addVoucher(v.ticket);
+          }}
+          onCancel={() => setHolderPick(null)}
+        />
       )}
       {sale.saved && <ResumeDialog saved={sale.saved} onResume={() => void resume()} onDiscard={session.discardSaved} />}
       {voidDialogs}

@@ -3,10 +3,12 @@ import type { ApiError } from '../../../shared/api/errors';
 import { PRODUCT_FILTERS, type Product, type ProductList } from '../../../shared/api/schemas/catalog';
 import { CATEGORIES, type Category } from '../../../shared/domain/categories';
 import { useApi } from '../api/ApiContext';
+import { useCall } from '../api/useCall';
 import { saveFile } from '../backoffice/download';
 import { useI18n } from '../i18n/I18nProvider';
 import { ImportWizard } from './ImportWizard';
 import { ProductEditor } from './ProductEditor';
+import { ProposeDialog } from './ProposeDialog';
 import { QuickKeysDialog } from './QuickKeysDialog';
 import './products.css';
 
@@ -28,6 +30,8 @@ export function ProductsScreen() {
   const [list, setList] = useState<ProductList | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
+  const [proposing, setProposing] = useState<Product | null>(null);
+  const lists = useCall(() => api.getProgramLists({}));
   const [view, setView] = useState<'list' | 'import' | 'quick'>('list');
   const [reloads, setReloads] = useState(0);
   const reload = useCallback(() => setReloads((n) => n + 1), []);
@@ -140,6 +144,13 @@ export function ProductsScreen() {
         <span className="muted" data-testid="products-total">
           {t('products.total', { count: list?.total ?? 0 })}
         </span>
+        {lists.state === 'ok' && (
+          <span className="muted small" data-testid="program-lists">
+            {lists.value.aplVersion > 0
+              ? t('products.aplInstalled', { version: lists.value.aplVersion, count: lists.value.aplEntries })
+              : t('products.aplNone')}
+          </span>
+        )}
       </div>
       {error && (
         <p className="error-box" role="alert">
@@ -170,10 +181,22 @@ export function ProductsScreen() {
                 <td>{p.unit}</td>
                 <td className="num">{money(p.priceFen)}</td>
                 <td>{t(`category.${p.category}`)}</td>
-                <td>
-                  <span className={`eligibility ${p.eligibility.state}`} title={p.eligibility.reason ?? p.eligibility.list ?? undefined}>
-                    {t(`eligibility.${p.eligibility.state}`)}
-                  </span>
+                <td data-testid={`product-eligibility-${p.id}`}>
+                  <span className={`eligibility ${p.eligibility.state}`}>{t(`eligibility.${p.eligibility.state}`)}</span>
+                  {p.eligibility.state === 'approved' && (p.eligibility.list === 'apl' || p.eligibility.list === 'shop') && (
+                    <div className="muted small">{t(`eligibility.byList.${p.eligibility.list}`)}</div>
+                  )}
+                  {p.eligibility.state === 'approved' && p.eligibility.listedCategory && p.eligibility.listedCategory !== p.category && (
+                    <div className="muted small">
+                      {t('eligibility.listedAs', { category: t(`category.${p.eligibility.listedCategory}`) })}
+                    </div>
+                  )}
+                  {p.eligibility.state === 'refused' && p.eligibility.reason && <div className="muted small">{p.eligibility.reason}</div>}
+                  {p.active && (p.eligibility.state === 'not_listed' || p.eligibility.state === 'refused') && (
+                    <button type="button" className="small-btn" onClick={() => setProposing(p)} data-testid={`product-propose-${p.id}`}>
+                      {t('propose.button')}
+                    </button>
+                  )}
                 </td>
                 <td>
                   {p.active && (
@@ -216,6 +239,16 @@ export function ProductsScreen() {
             {t('products.next')}
           </button>
         </div>
+      )}
+      {proposing && (
+        <ProposeDialog
+          product={proposing}
+          onDone={() => {
+            setProposing(null);
+            reload();
+          }}
+          onCancel={() => setProposing(null)}
+        />
       )}
       {editing && (
         <ProductEditor

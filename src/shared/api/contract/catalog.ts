@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { proposeInputSchema, tillProposalSchema } from '../schemas/proposals';
 import { exportFileSchema } from '../schemas/backoffice';
 import { itemInputSchema, itemSchema, productListInputSchema, productListSchema, productSchema } from '../schemas/catalog';
 import {
@@ -60,4 +61,18 @@ export const catalogContract = {
   getImportProgress: { input: noArgs, output: importProgressSchema, access: 'owner', polled: true },
   /** The active catalogue as the shop's own product list (XLSX, or CSV in UTF-8 with BOM), ready to edit and import back. */
   exportCatalog: { input: z.object({ format: sheetFormat }).strict(), output: exportFileSchema, access: 'owner' },
+  /** Asks the program to approve an item for vouchers (goods without a barcode, services, a barcode the APL lacks); sent with the next sync. */
+  proposeItem: { input: proposeInputSchema, output: tillProposalSchema, access: 'owner' },
+  listProposals: { input: noArgs, output: z.array(tillProposalSchema), access: 'owner' },
+  /** The program's lists installed here: versions and entries (0: none yet). */
+  getProgramLists: {
+    input: noArgs,
+    output: z.object({
+      aplVersion: z.number().int(),
+      aplEntries: z.number().int(),
+      shopVersion: z.number().int(),
+      shopEntries: z.number().int(),
+    }),
+    access: 'owner',
+  },
 } as const satisfies DomainContract;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   commitInputSchema,
   completedSaleSchema,
+  holderVoucherSchema,
   quoteSchema,
   saleInputSchema,
   saleSummarySchema,
@@ -32,6 +33,12 @@ export const salesContract = {
   /** Asked every few seconds while a sale on screen waits to upload: polled, so it keeps no idle session alive. */
   getSaleUpload: { input: z.object({ saleId }).strict(), output: z.object({ upload: saleUploadSchema }), access: 'cashier', polled: true },
   verifyJournal: { input: noArgs, output: journalCheckSchema, access: 'owner' },
+  /** The vouchers under a holder code typed off a card whose QR will not scan; asks the program (online only). */
+  findVoucherByHolderCode: {
+    input: z.object({ code: z.string().max(40) }).strict(),
+    output: z.object({ code: z.string(), vouchers: z.array(holderVoucherSchema) }),
+    access: 'cashier',
+  },
 } as const satisfies DomainContract;
 
 export type JournalCheck = z.output<typeof journalCheckSchema>;

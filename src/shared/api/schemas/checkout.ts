@@ -27,7 +27,7 @@ export const saleInputSchema = z.object({
 });
 
 export const lineStatusSchema = z.enum(['eligible', 'partial', 'not_eligible', 'no_voucher']);
-export const lineReasonSchema = z.enum(['never_eligible', 'category_not_eligible', 'over_cap']).nullable();
+export const lineReasonSchema = z.enum(['never_eligible', 'category_not_eligible', 'over_cap', 'not_listed', 'over_max_price']).nullable();
 
 export const quoteLineSchema = z.object({
   itemId: z.number().int(),
@@ -159,3 +159,15 @@ export function redeemedOnline(sale: Pick<CompletedSale, 'records'>): boolean {
   const redeems = sale.records.filter((r) => r.type === 'redeem');
   return redeems.length > 0 && redeems.every((r) => r.authorization !== 'offline');
 }
+
+/** A voucher found by its typed holder code (issue 13, item 4): its ticket for the sale, and what the cashier is shown. */
+export const holderVoucherSchema = z.object({
+  ticket: z.string().max(512),
+  masked: z.string(),
+  holderCode: z.string(),
+  campaignName: localized.nullable(),
+  kind: z.enum(['fixed', 'balance']),
+  faceValueFen: fen,
+  validUntil: z.string(),
+});
+export type HolderVoucher = z.output<typeof holderVoucherSchema>;

@@ -2,10 +2,13 @@ import * as XLSX from '@e965/xlsx';
 import * as cptable from '@e965/xlsx/dist/cpexcel.full.mjs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { PosError } from '../../shared/api/errors';
-import type { ImportEncoding, TextEncoding } from '../../shared/api/schemas/catalogImport';
+import { PosError } from '../api/errors';
+import type { ImportEncoding, TextEncoding } from '../api/schemas/catalogImport';
 
 /**
+ * Shared by the till (a shop's product list) and the program (its approved product list): no
+ * Node built-ins, so it lives in src/shared; both sides read files the same way.
+ *
  * Reads a shop's product list into rows of text cells, whatever made it: Excel or WPS (.xlsx, .xls),
  * a POS system's CSV or tab-separated "xls", in UTF-8 (with or without BOM), UTF-16 (Excel's
  * "Unicode text") or GBK/GB18030.
@@ -57,7 +60,7 @@ export function readImportFile(bytes: Uint8Array, fileName: string, encoding: Im
 
 /** Strict UTF-8 first, then GB18030; a byte-order mark settles it; the owner's choice overrides. */
 export function decodeText(bytes: Uint8Array, choice: ImportEncoding): { text: string; encoding: TextEncoding } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = bytes;
   const utf8Bom = startsWith(bytes, [0xef, 0xbb, 0xbf]);
   if (choice === 'gb18030') return { text: iconv.decode(buf, 'gb18030'), encoding: 'gb18030' };
   if (choice === 'utf8') return { text: new TextDecoder('utf-8').decode(buf), encoding: 'utf8' };
@@ -101,7 +104,7 @@ function readWorkbook(data: Uint8Array | string): SheetTable[] {
     book =
       typeof data === 'string'
         ? XLSX.read(data, { type: 'string', dense: true, cellNF: true, cellText: false, cellDates: false, cellHTML: false })
-        : XLSX.read(data, { type: 'buffer', dense: true, cellNF: true, cellText: false, cellDates: false, cellHTML: false });
+        : XLSX.read(data, { type: 'array', dense: true, cellNF: true, cellText: false, cellDates: false, cellHTML: false });
   } catch (e) {
     const problem = /password/i.test(String(e)) ? 'password' : 'format';
     throw new PosError('import_unreadable', `not a readable workbook: ${String(e)}`, { params: { problem }, cause: e });
