@@ -7,8 +7,9 @@ type NewVoucher = Omit<VoucherRecord, 'revokedAt' | 'revokeReason' | 'replaces' 
   Partial<Pick<VoucherRecord, 'replaces' | 'lineage'>>;
 
 /** Signs a voucher's fields into its token (the QR). The token goes to the CSV and the cards only. */
-export function mint(privateKey: KeyObject, v: NewVoucher): IssuedVoucher {
-  const fields: VoucherFields = {
+/** The fields a voucher's token (or holder ticket) carries, from what the program stores of it. */
+export function voucherFields(v: Pick<VoucherRecord, keyof VoucherFields>): VoucherFields {
+  return {
     voucherId: v.voucherId,
     campaignId: v.campaignId,
     kind: v.kind,
@@ -18,7 +19,10 @@ export function mint(privateKey: KeyObject, v: NewVoucher): IssuedVoucher {
     holderTag: v.holderTag,
     keyId: v.keyId,
   };
-  const payload = encodePayload(fields);
+}
+
+export function mint(privateKey: KeyObject, v: NewVoucher): IssuedVoucher {
+  const payload = encodePayload(voucherFields(v));
   const token = encodeToken(payload, sign(privateKey, signingInput(payload)));
   return { revokedAt: null, revokeReason: null, replaces: null, lineage: null, ...v, token };
 }

@@ -1,6 +1,7 @@
 import { parseHolderCode } from '../../shared/voucher/holderTicket';
 import type { HolderLookupResponse } from '../../shared/sync/protocol';
 import { signHolderTicket } from '../../trust/holderTicket';
+import { voucherFields } from '../program/mint';
 import type { ReplyKey } from '../program/program';
 import { toVoucherRecord, type ProgramStore, type VoucherRow } from '../store/programStore';
 import { ServerError } from './errors';
@@ -76,22 +77,6 @@ export async function lookupHolderCode(
     .slice(0, MAX_TICKETS);
   await sql.run('INSERT INTO holder_lookups (device_id, at, found) VALUES (?, ?, ?)', [deviceId, now.toISOString(), usable.length ? 1 : 0]);
   return {
-    tickets: usable.map((v) =>
-      signHolderTicket(
-        key,
-        {
-          voucherId: v.voucherId,
-          campaignId: v.campaignId,
-          kind: v.kind,
-          faceValueFen: v.faceValueFen,
-          validFrom: v.validFrom,
-          validUntil: v.validUntil,
-          holderTag: v.holderTag,
-          keyId: v.keyId,
-        },
-        deviceId,
-        now.getTime(),
-      ),
-    ),
+    tickets: usable.map((v) => signHolderTicket(key, voucherFields(v), deviceId, now.getTime())),
   };
 }
