@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { shopCode, type AplEntry, type ProposalState, type ShopEntry } from '../../shared/apl/apl';
+import { shopCode, type AplEntry, type Proposal as WireProposal, type ProposalState } from '../../shared/apl/apl';
 import { PosError } from '../../shared/api/errors';
 import type { Eligibility } from '../../shared/api/schemas/catalog';
 import type { Proposal as TillProposal } from '../../shared/api/schemas/proposals';
@@ -55,16 +55,18 @@ const within = (nowIso: string, from: string | null, until: string | null) =>
  */
 export class ProgramLists {
   private readonly aplByBarcode;
-  private readonly shopByProposal;
-  private readonly approvedProposalOfItem;
+  private readonly shopEntryOfItem;
 
   constructor(private readonly d: { db: Db; settings: SettingsStore; manifests: ManifestStore; now: () => number }) {
     this.aplByBarcode = d.db.prepare<[string], AplRow>('SELECT * FROM apl_entries WHERE barcode = ?');
-    this.shopByProposal = d.db.prepare<[string], ShopEntry & { price_fen: number; valid_from: string | null; valid_until: string | null }>(
-      'SELECT proposal_id AS proposalId, barcode, name, price_fen, category, valid_from, valid_until FROM shop_list_entries WHERE proposal_id = ?',
-    );
-    this.approvedProposalOfItem = d.db.prepare<[number], { proposal_id: string }>(
-      "SELECT p.proposal_id FROM proposals p JOIN shop_list_entries s ON s.proposal_id = p.proposal_id WHERE p.item_id = ? AND p.status = 'approved' ORDER BY p.decided_at DESC LIMIT 1",
+    // An item's approved proposal, as this shop's signed list has it: one probe, on the counter's path.
+    this.shopEntryOfItem = d.db.prepare<
+      [number],
+      { proposal_id: string; category: EligibleCategory; price_fen: number; valid_from: string | null; valid_until: string | null }
+    >(
+      `SELECT s.proposal_id, s.category, s.price_fen, s.valid_from, s.valid_until FROM proposals p
+       JOIN shop_list_entries s ON s.proposal_id = p.proposal_id
+       WHERE p.item_id = ? AND p.status = 'approved' ORDER BY p.decided_at DESC LIMIT 1`,
     );
   }
 
@@ -134,10 +136,9 @@ export class ProgramLists {
       if (e && within(nowIso, e.valid_from, e.valid_until))
         return { code: b, category: e.category, maxUnitPriceFen: e.max_unit_price_fen, list: 'apl' };
     }
-    const p = this.approvedProposalOfItem.get(item.id);
-    const s = p ? this.shopByProposal.get(p.proposal_id) : undefined;
+    const s = this.shopEntryOfItem.get(item.id);
     if (s && within(nowIso, s.valid_from, s.valid_until))
-      return { code: shopCode(s.proposalId), category: s.category, maxUnitPriceFen: s.price_fen, list: 'shop' };
+      return { code: shopCode(s.proposal_id), category: s.category, maxUnitPriceFen: s.price_fen, list: 'shop' };
     return null;
   }
 
@@ -196,9 +197,21 @@ export class ProgramLists {
     return this.d.db.prepare<[], ProposalRow>('SELECT * FROM proposals ORDER BY proposed_at DESC').all().map(toProposal);
   }
 
-  /** Proposals the program has not received yet (they go with the next sync). */
-  unsent(): ProposalRow[] {
-    return this.d.db.prepare<[], ProposalRow>('SELECT * FROM proposals WHERE uploaded_at IS NULL ORDER BY proposed_at').all();
+  /** Proposals the program has not received yet, as they are uploaded (they go with the next sync). */
+  unsent(): WireProposal[] {
+    return this.d.db
+      .prepare<[], ProposalRow>('SELECT * FROM proposals WHERE uploaded_at IS NULL ORDER BY proposed_at')
+      .all()
+      .map((p) => ({
+        proposalId: p.proposal_id,
+        barcode: p.barcode,
+        name: p.name,
+        priceFen: p.price_fen,
+        category: p.category,
+        unit: p.unit,
+        note: p.note,
+        proposedAt: p.proposed_at,
+      }));
   }
 
   markSent(ids: readonly string[]): void {

@@ -272,18 +272,8 @@ export class SyncService {
     }
     const unsent = lists.unsent();
     if (unsent.length) {
-      const proposals = unsent.map((p) => ({
-        proposalId: p.proposal_id,
-        barcode: p.barcode,
-        name: p.name,
-        priceFen: p.price_fen,
-        category: p.category,
-        unit: p.unit,
-        note: p.note,
-        proposedAt: p.proposed_at,
-      }));
-      const r = await this.track(this.api().call('POST', '/v1/proposals', { proposals }, proposalStatesSchema));
-      lists.markSent(unsent.map((p) => p.proposal_id));
+      const r = await this.track(this.api().call('POST', '/v1/proposals', { proposals: unsent }, proposalStatesSchema));
+      lists.markSent(unsent.map((p) => p.proposalId));
       lists.applyStates(r.value!.proposals);
     }
     if (lists.list().some((p) => p.sent && p.status === 'pending')) {
