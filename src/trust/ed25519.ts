@@ -11,8 +11,22 @@ export function publicKeyFromRaw(raw: Uint8Array): KeyObject {
   return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
+/**
+ * Keys by their text, most recent last. A program server verifies every till's request with that
+ * till's key: building the KeyObject anew each time cost it more than the verify (a tenth of its CPU
+ * under load). The cache is keyed by the key itself, so it can never answer for another key, and a
+ * process holds no state another needs: a re-keyed till simply brings a new text.
+ */
+const keyCache = new Map<string, KeyObject>();
+const KEY_CACHE_MAX = 8192;
+
 export function publicKeyFromBase64url(text: string): KeyObject {
-  return publicKeyFromRaw(Buffer.from(text, 'base64url'));
+  const cached = keyCache.get(text);
+  if (cached) return cached;
+  const key = publicKeyFromRaw(Buffer.from(text, 'base64url'));
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+  keyCache.set(text, key);
+  return key;
 }
 
 export function rawPublicKey(key: KeyObject): Buffer {

@@ -2,7 +2,7 @@ import type { RejectReason } from '../../shared/sync/protocol';
 import { campaignSchema, type Campaign } from '../../shared/voucher/manifest';
 import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
 import { toVoucherRecord, type VoucherRecord, type VoucherRow } from '../store/programStore';
-import { inList, type SqlDriver } from '../store/sqlDriver';
+import { inList, type Param, type SqlDriver } from '../store/sqlDriver';
 
 /**
  * The program's rules for using a voucher, one implementation for batch intake (a redemption
@@ -83,14 +83,9 @@ export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<stri
   const state = new Map<string, VoucherState>();
   const reservations = new Map<string, Reservation[]>();
   const lock = async (list: string[], withLineage: boolean) => {
-    const ids = inList(t, 'voucher_id', list);
-    // With the rest of their re-issue chains, found in the same statement, so the rows are locked in one voucher-id order.
-    const lineage = withLineage ? inList(t, 'voucher_id', list) : null;
-    for (const row of await t.all<VoucherRow>(
-      `SELECT * FROM vouchers WHERE ${ids.sql}${lineage ? ` OR lineage IN (SELECT lineage FROM vouchers WHERE lineage IS NOT NULL AND ${lineage.sql})` : ''}
-        ORDER BY voucher_id${t.forUpdate}`,
-      [...ids.params, ...(lineage?.params ?? [])],
-    )) {
+    if (list.length === 0) return;
+    const q = lockVouchers(t, list, withLineage);
+    for (const row of await t.all<VoucherRow>(q.sql, q.params)) {
       const v = toVoucherRecord(row);
       state.set(v.voucherId, { v, net: 0, live: 0, budget: { faceValueFen: v.faceValueFen, net: 0, live: 0, members: [v.voucherId] } });
     }
@@ -240,6 +235,34 @@ export function judgeVoucherUse(ctx: VoucherContext, u: VoucherUse, merchantId: 
   const sum = (hs: Reservation[]) => hs.reduce((a, h) => a + h.amount, 0);
   if (st.net + sum(othersOn([v.voucherId])) + u.amountFen > v.faceValueFen) return 'over_balance';
   return st.budget.net + sum(budgetHolds) + u.amountFen > st.budget.faceValueFen ? 'over_balance' : null;
+}
+
+/**
+ * The vouchers with these ids (with the rest of their re-issue chains when `withLineage`), locked
+ * in one voucher-id order. On PostgreSQL every step is an index lookup by an array (the chain's
+ * lineages, then their members), whatever the planner's statistics say: an `id IN (…) OR lineage
+ * IN (…)`, or a UNION joined back to the table, was planned as a read of every voucher the program
+ * ever issued (5 ms a batch at 12,000 vouchers). SQLite takes the OR of two indexed columns as two lookups.
+ */
+function lockVouchers(t: SqlDriver, list: string[], withLineage: boolean): { sql: string; params: Param[] } {
+  const ids = inList(t, 'voucher_id', list);
+  const params = withLineage ? [...ids.params, ...ids.params] : ids.params;
+  if (t.dialect === 'postgres')
+    return {
+      sql: `SELECT * FROM vouchers WHERE voucher_id = ANY(?::text[]${
+        withLineage
+          ? ` || ARRAY(SELECT voucher_id FROM vouchers WHERE lineage IS NOT NULL AND lineage = ANY(ARRAY(
+                SELECT lineage FROM vouchers WHERE lineage IS NOT NULL AND ${ids.sql})))`
+          : ''
+      }) ORDER BY voucher_id FOR UPDATE`,
+      params,
+    };
+  return {
+    sql: `SELECT * FROM vouchers WHERE ${ids.sql}${
+      withLineage ? ` OR lineage IN (SELECT lineage FROM vouchers WHERE lineage IS NOT NULL AND ${ids.sql})` : ''
+    } ORDER BY voucher_id`,
+    params,
+  };
 }
 
 /** Vouchers (with their chains) locked by one statement; more are locked in chunks. */
