@@ -35,7 +35,7 @@ import type { Command, PhaseResult, TillSpec } from './load-worker';
  * statement is created over them through the real createStatement: `statement_create_1m_records_s`.
  *
  * Knobs for a quicker look (the targets are for the defaults): CARETILL_LOAD_TILLS, _RECORDS,
- * _DAY_TILLS, _SALES, _WORKERS, _POOL, _INTAKES, _RETRY_AFTER, _PROCESSES (e.g. "1,2"), _STATEMENT_RECORDS;
+ * _DAY_TILLS, _SALES, _WORKERS, _POOL, _INTAKES, _INTAKE_QUEUE, _INTAKE_WAIT_MS, _RETRY_AFTER, _PROCESSES (e.g. "1,2"), _STATEMENT_RECORDS;
  * CARETILL_LOAD_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") for the server processes' Node.
  */
 const root = path.resolve(import.meta.dirname, '..');
@@ -51,6 +51,8 @@ const WORKERS = env('WORKERS', 3);
 const POOL = env('POOL', 8);
 const INTAKES = env('INTAKES', 8);
 const RETRY_AFTER = env('RETRY_AFTER', 1);
+const INTAKE_QUEUE = env('INTAKE_QUEUE', 32);
+const INTAKE_WAIT_MS = env('INTAKE_WAIT_MS', 2000);
 const STATEMENT_RECORDS = env('STATEMENT_RECORDS', 1_000_000);
 const PROCESSES = (process.env.CARETILL_LOAD_PROCESSES ?? '1,2').split(',').filter(Boolean).map(Number);
 const SHOPS = 200;
@@ -60,7 +62,14 @@ const BALANCE_PER_TILL = 10;
  * own default is fsync off), and memory and WAL sized for a database of millions of records
  * rather than the 128 MB / 1 GB defaults meant for a small machine.
  */
-const PG_SETTINGS = { fsync: 'on', synchronous_commit: 'on', shared_buffers: '1GB', max_wal_size: '4GB' };
+const PG_SETTINGS: Record<string, string> = {
+  fsync: 'on',
+  synchronous_commit: 'on',
+  shared_buffers: '1GB',
+  max_wal_size: '4GB',
+  // CARETILL_LOAD_PG_STATS=1: where PostgreSQL's time goes, statement by statement, after each run.
+  ...(process.env.CARETILL_LOAD_PG_STATS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+};
 /** The most any phase may take before the bench gives up (and fails). */
 const PHASE_MS = 120_000;
 
@@ -84,6 +93,8 @@ async function startServer(home: string, databaseUrl: string): Promise<ServerPro
       home,
       String(INTAKES),
       String(RETRY_AFTER),
+      String(INTAKE_QUEUE),
+      String(INTAKE_WAIT_MS),
     ],
     { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(POOL) }, stdio: ['pipe', 'pipe', 'inherit'] },
   );
@@ -324,6 +335,18 @@ interface RunFigures {
   ingestCpuMsPer1k: { servers: number; db: number };
 }
 
+/** The statements that took most of PostgreSQL's time in this run (pg_stat_statements), then reset. */
+async function printStatementStats(store: ProgramStore, label: string): Promise<void> {
+  if (!process.env.CARETILL_LOAD_PG_STATS) return;
+  await store.sql.run('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  const rows = await store.sql.all<{ calls: number; total: number; query: string }>(
+    `SELECT calls, round(total_exec_time)::bigint AS total, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20`,
+  );
+  for (const r of rows) say(`pg ${label} ${String(r.total).padStart(7)} ms ${String(r.calls).padStart(7)} calls  ${r.query}`);
+  await store.sql.run('SELECT pg_stat_statements_reset()');
+}
+
 /** The day and the evening against `n` server processes on a fresh database. */
 async function runWith(n: number, baseUrl: string): Promise<RunFigures> {
   const t = tempDir('caretill-bench-load-');
@@ -347,6 +370,7 @@ async function runWith(n: number, baseUrl: string): Promise<RunFigures> {
     await phase(workers, { cmd: 'enroll' });
     say(`${n} process(es): program, ${TILLS} tills enrolled in ${round((performance.now() - setup0) / 1000, 1)} s`);
 
+    await printStatementStats(store, 'setup');
     const rss = sampleRss(servers.map((s) => s.pid));
     const meter = cpuMeter(
       servers.map((s) => s.pid),
@@ -378,10 +402,12 @@ async function runWith(n: number, baseUrl: string): Promise<RunFigures> {
       `${n} process(es): paced day, ${paced.approved} authorizations, p50 ${round(percentile(paced.latencies, 50), 1)} ms, p99 ${round(percentile(paced.latencies, 99), 1)} ms`,
     );
 
+    await printStatementStats(store, 'day');
     await phase(workers, { cmd: 'prepare-evening', records: RECORDS });
     const cpuEvening0 = cpu();
     const evening = await phase(workers, { cmd: 'evening' });
     const cpuEvening = cpu();
+    await printStatementStats(store, 'evening');
     if (evening.rejected > 0 || evening.accepted !== TILLS * RECORDS)
       throw new Error(`the evening: ${evening.accepted} of ${TILLS * RECORDS} records accepted, ${evening.rejected} rejected`);
     say(
@@ -479,13 +505,35 @@ export const loadBench: Bench = {
         'SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name',
         [Object.keys(PG_SETTINGS)],
       );
+      const socketDir = (await admin.query<{ dir: string }>("SELECT split_part(current_setting('unix_socket_directories'), ',', 1) AS dir"))
+        .rows[0]?.dir;
+      // Peer authentication on the socket: the database role is this OS user's name (throwaway cluster).
+      const osUser = os.userInfo().username;
+      if (socketDir && !process.env.CARETILL_LOAD_TCP && !/^[a-z_][a-z0-9_]*$/.test(osUser))
+        throw new Error(`OS user name ${osUser}: set CARETILL_LOAD_TCP=1`);
+      if (socketDir && !process.env.CARETILL_LOAD_TCP)
+        await admin.query(
+          `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${osUser}') THEN CREATE ROLE ${osUser} SUPERUSER LOGIN; END IF; END $$`,
+        );
       await admin.end();
-      say(`PostgreSQL ${shown.rows.map((r) => `${r.name}=${r.setting}`).join(' ')}`);
+      // The server processes reach PostgreSQL on this machine through its Unix socket, as the sample
+      // deployment does (deploy/): loopback TCP costs each of the many small queries a trip through
+      // the TCP stack (a fifth of the servers' CPU in a profile). CARETILL_LOAD_TCP=1 measures over TCP.
+      const url = new URL(pgc.url);
+      if (socketDir && !process.env.CARETILL_LOAD_TCP) {
+        url.hostname = encodeURIComponent(socketDir);
+        url.username = osUser;
+        url.password = '';
+      }
+      const dbUrl = url.toString();
+      say(
+        `PostgreSQL ${shown.rows.map((r) => `${r.name}=${r.setting}`).join(' ')} via ${socketDir && !process.env.CARETILL_LOAD_TCP ? `socket ${socketDir}` : 'TCP'}`,
+      );
       const figures = new Map<number, RunFigures>();
       // The machine is shared: its load average says how much of the two cores the bench had.
       const loads: number[] = [];
       for (const n of PROCESSES) {
-        figures.set(n, await runWith(n, pgc.url));
+        figures.set(n, await runWith(n, dbUrl));
         loads.push(os.loadavg()[0]!);
         say(`${n} process(es): load average ${round(os.loadavg()[0]!, 1)} (1 min) at the end`);
       }
@@ -569,7 +617,7 @@ export const loadBench: Bench = {
           target: 'reported (2 cores)',
         });
       if (STATEMENT_RECORDS > 0) {
-        const st = await statementOverMillion(pgc.url);
+        const st = await statementOverMillion(dbUrl);
         say(
           `statement: ${STATEMENT_RECORDS} records loaded in ${round(st.loadSeconds, 1)} s (setup), statement in ${round(st.seconds, 2)} s (PostgreSQL CPU ${round(st.cpu, 1)} s)`,
         );

@@ -62,6 +62,7 @@ describe.each(STORES)('backpressure on $name', (kind) => {
       port: 0,
       replyKey: await world.program.replyKey(),
       maxConcurrentIntakes: 1,
+      maxQueuedIntakes: 0,
       retryAfterSeconds: 240,
     });
   });
@@ -71,7 +72,7 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     await world?.close();
   });
 
-  it('answers an intake over the limit 429 with Retry-After at once, and takes it once a place is free', async () => {
+  it('with no line to wait in, answers an intake over the limit 429 with Retry-After at once, and takes it once a place is free', async () => {
     const till = await rawTill({ ...world, server: busy } as ProgramWorld);
     const [v] = await world.issue('child', 1);
     const records = [till.record({ voucherId: v!.voucherId })];
@@ -100,6 +101,48 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     expect(text).toMatch(/caretill_http_requests_total\{method="POST",route="\/v1\/batches",status="429"\} 2/);
     expect(text).toMatch(/caretill_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/v1\/batches"\}/);
     expect(await (await fetch(`${busy.url}/healthz`)).json()).toEqual({ ok: true });
+  });
+
+  it('with a line to wait in, an upload that finds every place taken waits for one and is taken; one that waits too long is refused', async () => {
+    const queued = await startProgramServer({
+      store: world.store,
+      port: 0,
+      replyKey: await world.program.replyKey(),
+      maxConcurrentIntakes: 1,
+      maxQueuedIntakes: 1,
+      maxIntakeWaitMs: 400,
+      retryAfterSeconds: 7,
+    });
+    cleanups.push(() => void queued.close());
+    const till = await rawTill({ ...world, server: queued } as ProgramWorld);
+    const [v] = await world.issue('child', 1);
+    const records = [till.record({ voucherId: v!.voucherId })];
+    const hanging = hangingUpload(queued.url);
+    cleanups.push(hanging.release);
+    await until(async () => (await metric(queued.url, 'caretill_intakes_in_flight')) === 1);
+
+    // Waits in line; the place frees while it waits: it is taken, not refused.
+    const waiting = till.upload(records, '00000000-0000-4000-8000-000000000002');
+    await until(async () => (await metric(queued.url, 'caretill_intakes_waiting')) === 1);
+    // The line holds one: the next is refused at once.
+    const over = await fetch(`${queued.url}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('7');
+    hanging.release();
+    const taken = await waiting;
+    expect(taken.status).toBe(200);
+    expect(taken.body.results?.[0]?.status).toBe('accepted');
+    expect(await metric(queued.url, 'caretill_intakes_refused_total')).toBe(1);
+
+    // A place held longer than the wait: the one in line is refused after maxIntakeWaitMs, not kept open.
+    const again = hangingUpload(queued.url);
+    cleanups.push(again.release);
+    await until(async () => (await metric(queued.url, 'caretill_intakes_in_flight')) === 1);
+    const t0 = Date.now();
+    const late = await till.upload([till.record({ voucherId: v!.voucherId, amountFen: 500 })]);
+    expect(late.status).toBe(429);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+    expect(await metric(queued.url, 'caretill_intakes_waiting')).toBe(0);
   });
 
   it('makes the till wait at least Retry-After before it syncs again, then it uploads', async () => {

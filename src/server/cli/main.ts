@@ -48,9 +48,10 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   statements pay ID --reference PAYOUT-REF
   operator token --name NAME                      a credential for the operator HTTP API (shown once)
 ${LIST_USAGE}
-  serve [--port 8400] [--host 127.0.0.1] [--max-intakes 4] [--retry-after 5]
-                                                  run the program server (GET /healthz, GET /metrics); more than
-                                                  --max-intakes batch uploads at once get 429 + Retry-After
+  serve [--port 8400] [--host 127.0.0.1] [--max-intakes 4] [--intake-queue 32] [--intake-wait-ms 2000] [--retry-after 5]
+                                                  run the program server (GET /healthz, GET /metrics); past
+                                                  --max-intakes batch uploads at once, up to --intake-queue wait
+                                                  (each at most --intake-wait-ms); the rest get 429 + Retry-After
 
 Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data), the program's own folder (0700).
 Private keys stay in DIR/keys (0600). The program keeps no voucher token: the CSV and cards written at
@@ -77,6 +78,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       key: { type: 'string' },
       'max-intakes': { type: 'string' },
       'retry-after': { type: 'string' },
+      'intake-queue': { type: 'string' },
+      'intake-wait-ms': { type: 'string' },
       out: { type: 'string' },
       cards: { type: 'string' },
       in: { type: 'string' },
@@ -303,6 +306,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           host: values.host ?? '127.0.0.1',
           replyKey: await program.replyKey(),
           maxConcurrentIntakes: int(values['max-intakes'] ?? process.env.CARETILL_MAX_INTAKES ?? '4', '--max-intakes'),
+          maxQueuedIntakes: int(values['intake-queue'] ?? '32', '--intake-queue'),
+          maxIntakeWaitMs: int(values['intake-wait-ms'] ?? '2000', '--intake-wait-ms'),
           retryAfterSeconds: int(values['retry-after'] ?? '5', '--retry-after'),
         });
         out(`CareTill program server listening on ${server.url} (Ctrl+C to stop)`);

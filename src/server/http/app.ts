@@ -1,22 +1,13 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import crypto from 'node:crypto';
 import { z } from 'zod';
-import { publicKeyFromBase64url, verify } from '../../trust/ed25519';
-import { enrollBinding, requestBinding, signReply } from '../../trust/replySignature';
+import { enrollBinding, signReply } from '../../trust/replySignature';
 import {
   authorizeRequestSchema,
   holderLookupRequestSchema,
   batchRequestSchema,
-  DEVICE_HEADER,
   enrollRequestSchema,
-  HEAD_HEADER,
-  parseHead,
   REPLY_KEY_HEADER,
   REPLY_SIGNATURE_HEADER,
-  requestSigningInput,
-  SIGNATURE_HEADER,
-  TIME_HEADER,
-  type JournalHead,
 } from '../../shared/sync/protocol';
 import {
   enrollmentCodeRequestSchema,
@@ -30,13 +21,14 @@ import type { ProgramStore } from '../store/programStore';
 import { authorize, releaseAuthorization } from '../sync/authorize';
 import { LOOKUP_WINDOW_MS, lookupHolderCode } from '../sync/holderLookup';
 import { noteCheckpoint } from '../sync/checkpoints';
-import { noteContact } from '../sync/contacts';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
 import { intakeBatch } from '../sync/intake';
 import { recordsForRecovery } from '../sync/recovery';
 import { approveStatement, createStatement, deviceStatus, listStatements, payStatement } from '../sync/settlement';
+import { IntakeGate } from './intakeGate';
 import { registerListRoutes } from './listRoutes';
+import { signedRequests } from './signedRequests';
 import { ServerMetrics } from './metrics';
 import { hashToken } from './operators';
 
@@ -47,11 +39,15 @@ export interface ProgramServerOptions {
   now?: () => Date;
   /** The server key every reply to a till is signed with (Program.replyKey()). */
   replyKey: ReplyKey;
-  /**
-   * Batch intakes this process runs at once (default 4). One more is answered 429 with Retry-After
-   * at once, before any work, so an evening rush queues at the tills instead of in memory here.
-   */
+  /** Batch intakes this process runs at once (default 4). */
   maxConcurrentIntakes?: number;
+  /**
+   * Batch uploads that may wait for one of those places (default 32), each at most
+   * `maxIntakeWaitMs` (default 2,000). One more, or one that waited that long, is answered 429 with
+   * Retry-After before its body is read, so an evening rush queues at the tills, not in memory here.
+   */
+  maxQueuedIntakes?: number;
+  maxIntakeWaitMs?: number;
   /** Retry-After of that 429, in seconds (default 5). */
   retryAfterSeconds?: number;
 }
@@ -73,9 +69,6 @@ declare module 'fastify' {
   }
 }
 
-/** How far a till's clock may be from the server's for a signed request to count. */
-const MAX_REQUEST_SKEW_MS = 5 * 60 * 1000;
-
 /**
  * The reference program server. Tills sign every request with their Ed25519 key (device id,
  * time, journal head, and a signature over method, path, time, the body's digest and the head);
@@ -91,8 +84,8 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   const retryAfter = o.retryAfterSeconds ?? 5;
   if (!Number.isInteger(maxIntakes) || maxIntakes < 1) throw new Error('maxConcurrentIntakes: a whole number from 1');
   if (!Number.isInteger(retryAfter) || retryAfter < 1) throw new Error('retryAfterSeconds: a whole number from 1');
-  const metrics = new ServerMetrics(o.store.sql, maxIntakes);
-  let intakes = 0;
+  const gate = new IntakeGate({ running: maxIntakes, waiting: o.maxQueuedIntakes ?? 32, maxWaitMs: o.maxIntakeWaitMs ?? 2000 });
+  const metrics = new ServerMetrics(o.store.sql, gate);
 
   const started = new WeakMap<FastifyRequest, bigint>();
   app.addHook('onRequest', async (req) => {
@@ -152,43 +145,8 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     return payload;
   });
 
-  /** The till behind a signed request, and its journal head; `checkpoint: false` when the route notes the head itself. */
-  const device = async (req: FastifyRequest, opts: { checkpoint?: boolean } = {}): Promise<{ deviceId: string; head: JournalHead }> => {
-    const id = req.headers[DEVICE_HEADER];
-    const ts = req.headers[TIME_HEADER];
-    const sig = req.headers[SIGNATURE_HEADER];
-    const head = parseHead(req.headers[HEAD_HEADER]);
-    if (typeof id !== 'string' || typeof ts !== 'string' || typeof sig !== 'string' || !head)
-      throw new ServerError('unauthorized', 'signed request headers missing');
-    if (Math.abs(now().getTime() - Date.parse(ts)) > MAX_REQUEST_SKEW_MS || Number.isNaN(Date.parse(ts)))
-      throw new ServerError('stale_request', 'request time too far from the server clock');
-    const row = await o.store.sql.get<{ public_key: string; active: number }>(
-      'SELECT public_key, active FROM devices WHERE device_id = ?',
-      [id],
-    );
-    if (!row || row.active !== 1) throw new ServerError('unknown_device', 'this till is not enrolled');
-    const digest = crypto
-      .createHash('sha256')
-      .update(req.rawBody ?? Buffer.alloc(0))
-      .digest('hex');
-    if (
-      !verify(
-        publicKeyFromBase64url(row.public_key),
-        Buffer.from(requestSigningInput(req.method, req.url, ts, digest, head)),
-        Buffer.from(sig, 'base64url'),
-      )
-    ) {
-      throw new ServerError('bad_request_signature', 'request signature does not verify');
-    }
-    req.replyBinding = requestBinding(sig);
-    const at = now();
-    // One commit for both notes (one fsync, not two, on every request).
-    await o.store.sql.tx(async (t) => {
-      await noteContact(t, id, at);
-      if (opts.checkpoint !== false) await noteCheckpoint(t, id, head, at);
-    });
-    return { deviceId: id, head };
-  };
+  const signed = signedRequests(o.store, now);
+  const device = signed.device;
 
   const operator = async (req: FastifyRequest): Promise<void> => {
     const auth = req.headers.authorization ?? '';
@@ -220,7 +178,7 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   });
 
   app.post('/v1/authorize', async (req) =>
-    authorize(o.store, (await device(req)).deviceId, parse(authorizeRequestSchema, req.body), now()),
+    signed.inTillTransaction(req, (t, till) => authorize(t, till, parse(authorizeRequestSchema, req.body), now())),
   );
 
   // A voucher by the holder code typed off its card (issue 13, item 4): holder tickets, or none.
@@ -250,35 +208,26 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     return metrics.registry.metrics();
   });
 
-  // The count is taken when the request arrives (before its body is parsed), so a refusal costs
-  // next to nothing; a till waits Retry-After and sends the same batch again (idempotent on its id).
+  // A place is taken when the request arrives, before its body is read, so a refusal costs next to
+  // nothing; a till waits Retry-After and sends the same batch again (idempotent on its id).
   app.post(
     '/v1/batches',
     {
       bodyLimit: 16 * 1024 * 1024,
       onRequest: async (req, reply) => {
-        if (intakes >= maxIntakes) {
+        const release = await gate.enter((giveUp) => reply.raw.once('close', giveUp));
+        if (!release) {
           metrics.intakesRefused.inc();
           throw new ServerError('overloaded', `this server is taking ${maxIntakes} batches; send again after ${retryAfter} s`);
         }
-        intakes++;
-        metrics.intakesInFlight.set(intakes);
-        let done = false;
-        const end = () => {
-          if (done) return;
-          done = true;
-          intakes--;
-          metrics.intakesInFlight.set(intakes);
-        };
         // The response's close comes in every case: answered, failed while parsing, or the till gone.
-        reply.raw.once('close', end);
-        req.intakeDone = end;
+        reply.raw.once('close', release);
+        req.intakeDone = release;
       },
     },
     async (req) => {
       try {
-        const { deviceId } = await device(req);
-        const response = await intakeBatch(o.store, deviceId, parse(batchRequestSchema, req.body), now());
+        const response = await signed.inTillTransaction(req, (t, till) => intakeBatch(t, till, parse(batchRequestSchema, req.body), now()));
         metrics.countRecords(response);
         return response;
       } finally {

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import type { IntakeGate } from './intakeGate';
 import type { BatchResponse } from '../../shared/sync/protocol';
 import type { SqlDriver } from '../store/sqlDriver';
 
@@ -28,18 +29,13 @@ export class ServerMetrics {
     labelNames: ['status', 'reason'] as const,
     registers: [this.registry],
   });
-  readonly intakesInFlight = new client.Gauge({
-    name: 'caretill_intakes_in_flight',
-    help: 'Batch intakes running in this process',
-    registers: [this.registry],
-  });
   readonly intakesRefused = new client.Counter({
     name: 'caretill_intakes_refused_total',
-    help: 'Batch uploads answered 429 because this process had its maximum of intakes running',
+    help: 'Batch uploads answered 429 because this process had its maximum of intakes running and waiting',
     registers: [this.registry],
   });
 
-  constructor(sql: SqlDriver, maxIntakes: number) {
+  constructor(sql: SqlDriver, gate: IntakeGate) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'caretill_process_' });
     const pool = (name: string, help: string, pick: (s: NonNullable<ReturnType<NonNullable<SqlDriver['poolStats']>>>) => number) =>
       new client.Gauge({
@@ -55,8 +51,24 @@ export class ServerMetrics {
     pool('caretill_db_pool_connections', 'Database connections open (busy and idle)', (s) => s.total);
     pool('caretill_db_pool_idle', 'Database connections open and idle', (s) => s.idle);
     pool('caretill_db_pool_waiting', 'Queries waiting for a database connection', (s) => s.waiting);
+    new client.Gauge({
+      name: 'caretill_intakes_in_flight',
+      help: 'Batch intakes running in this process',
+      registers: [this.registry],
+      collect() {
+        this.set(gate.runningNow);
+      },
+    });
+    new client.Gauge({
+      name: 'caretill_intakes_waiting',
+      help: 'Batch uploads waiting for a place to run in this process',
+      registers: [this.registry],
+      collect() {
+        this.set(gate.waitingNow);
+      },
+    });
     new client.Gauge({ name: 'caretill_intakes_max', help: 'Batch intakes one process runs at once', registers: [this.registry] }).set(
-      maxIntakes,
+      gate.maxRunning,
     );
   }
 

@@ -9,12 +9,12 @@ import {
   type RecordStatus,
   type RejectReason,
 } from '../../shared/sync/protocol';
-import type { ProgramStore } from '../store/programStore';
-import { inList, isConcurrencyConflict, type Param, type SqlDriver } from '../store/sqlDriver';
+import { inList, type Param, type SqlDriver } from '../store/sqlDriver';
 import { judgeClaimedTimes } from './checkpoints';
 import { ServerError } from './errors';
 import { judgeLines, loadListContext, storeLines, type LinesVerdict } from './lineRules';
 import { judgeOfflineLimits, loadOfflineHistory, offlineView } from './offlineLimits';
+import type { DeviceRow } from './deviceRow';
 import { chunks, judgeVoucherUse, loadVoucherContext } from './voucherRules';
 
 /** Digest of a batch body: the same batch id with a different body is a conflict, never a second count. */
@@ -27,7 +27,9 @@ type Outcome = { status: RecordStatus; reason: RejectReason | null; lines?: Line
 type KnownRecord = Outcome & { amount: number };
 
 /**
- * Takes a till's batch in one transaction. The batch id is the idempotency key: the same batch
+ * Takes a till's batch, in the transaction that locked the till's row first (its batches are taken
+ * one at a time, so a resend that arrives while the first copy is being taken waits for it and then
+ * finds its stored answer; see http/signedRequests.ts). The batch id is the idempotency key: the same batch
  * again gets the stored answer and changes nothing. Signature, sequence continuity from the
  * device's previous batch and the hash chain are checked first (any failure rejects every record
  * and stores none of them); then each record gets accepted, or rejected with a reason. A record
@@ -35,237 +37,203 @@ type KnownRecord = Outcome & { amount: number };
  * batch always completes and the till never resends it for ever. Set-based throughout: a few
  * queries per 500 records, never one per record.
  */
-export async function intakeBatch(
-  store: ProgramStore,
-  signerDeviceId: string,
-  batch: BatchRequest,
-  now = new Date(),
-): Promise<BatchResponse> {
-  if (batch.deviceId !== signerDeviceId) throw new ServerError('forbidden', 'a till may upload only its own journal');
-  // On PostgreSQL, another till's batch may store the same (reused) record id at the same moment:
-  // the loser's insert fails when the winner commits. Run again, it sees the id taken and says so.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await takeBatch(store, batch, now);
-    } catch (e) {
-      if (attempt >= 3 || !isConcurrencyConflict(e)) throw e;
-    }
-  }
-}
-
-function takeBatch(store: ProgramStore, batch: BatchRequest, now = new Date()): Promise<BatchResponse> {
+export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchRequest, now = new Date()): Promise<BatchResponse> {
+  if (batch.deviceId !== device.device_id) throw new ServerError('forbidden', 'a till may upload only its own journal');
   const digest = batchDigest(batch);
-  return store.sql.tx(async (t) => {
-    // The till's row first: its batches are taken one at a time, so a resend that arrives while the
-    // first copy is being taken waits for it and then finds its stored answer.
-    const device = await t.get<{
-      device_id: string;
-      merchant_id: string;
-      public_key: string;
-      head_seq: number;
-      head_hash: string;
-      active: number;
-      enrolled_at: string;
-      last_time: string | null;
-    }>(`SELECT * FROM devices WHERE device_id = ?${t.forUpdate}`, [batch.deviceId]);
-    if (!device || device.active !== 1) throw new ServerError('unknown_device', 'this till is not enrolled');
-    const seen = await t.get<{ body_hash: string; response: string }>('SELECT body_hash, response FROM batches WHERE batch_id = ?', [
+  const seen = await t.get<{ body_hash: string; response: string }>('SELECT body_hash, response FROM batches WHERE batch_id = ?', [
+    batch.batchId,
+  ]);
+  if (seen) {
+    if (seen.body_hash !== digest) throw new ServerError('batch_conflict', 'this batch id was used for a different batch');
+    return JSON.parse(seen.response) as BatchResponse;
+  }
+  const headSeq = Number(device.head_seq);
+  const saveResponse = async (response: BatchResponse) => {
+    await t.run('INSERT INTO batches (batch_id, device_id, body_hash, response, received_at) VALUES (?, ?, ?, ?, ?)', [
       batch.batchId,
-    ]);
-    if (seen) {
-      if (seen.body_hash !== digest) throw new ServerError('batch_conflict', 'this batch id was used for a different batch');
-      return JSON.parse(seen.response) as BatchResponse;
-    }
-    const headSeq = Number(device.head_seq);
-    const saveResponse = async (response: BatchResponse) => {
-      await t.run('INSERT INTO batches (batch_id, device_id, body_hash, response, received_at) VALUES (?, ?, ?, ?, ?)', [
-        batch.batchId,
-        batch.deviceId,
-        digest,
-        JSON.stringify(response),
-        now.toISOString(),
-      ]);
-      return response;
-    };
-    const rejectAll = (reason: RejectReason) =>
-      saveResponse({ batchId: batch.batchId, results: batch.records.map((r) => ({ id: r.id, status: 'rejected', reason })), headSeq });
-
-    if (
-      !verify(publicKeyFromBase64url(device.public_key), Buffer.from(batchSigningInput(batch)), Buffer.from(batch.signature, 'base64url'))
-    )
-      return rejectAll('bad_signature');
-    const records: JournalRecord[] = batch.records;
-    if (records.some((r) => r.deviceId !== batch.deviceId)) return rejectAll('bad_chain');
-    const earlier = await loadEarlierRecords(t, batch.deviceId, records);
-    const chain = verifyChain(records, {
-      seq: headSeq,
-      hash: device.head_hash,
-      knownRedeems: earlier.redeems,
-      reversed: earlier.reversed,
-      repeatedIds: 'allow',
-    });
-    if (!chain.ok)
-      return rejectAll(
-        chain.problem === 'sequence_gap'
-          ? 'sequence_gap'
-          : chain.problem === 'bad_reversal' || chain.problem === 'double_reversal'
-            ? 'bad_reversal'
-            : 'bad_chain',
-      );
-
-    // What each record is, before any rule: a reused id, out of range, a void that matches its redemption.
-    const duplicate = new Set<JournalRecord>();
-    const ids = new Set<string>();
-    for (const r of records) {
-      if (earlier.taken.has(r.id) || ids.has(r.id)) duplicate.add(r);
-      ids.add(r.id);
-    }
-    // Every claimed time against what the program saw of this till (checkpoints, receipt, enrollment, order).
-    const times = await judgeClaimedTimes(t, device, records, now);
-    if (times.forked) return rejectAll('bad_chain');
-    const inRange = new Set(records.filter(withinRecordBounds));
-    const status = earlier.status;
-    const voidMatches = new Set<JournalRecord>();
-    const amounts = new Map([...status].map(([id, s]) => [id, s.amount]));
-    for (const r of records) {
-      if (r.type === 'redeem') amounts.set(r.id, r.amountFen);
-      else if (amounts.get(r.reverses ?? '') === r.amountFen) voidMatches.add(r);
-    }
-
-    const ctx = await loadVoucherContext(
-      t,
-      records.map((r) => r.voucherId),
       batch.deviceId,
-    );
-    // Item lines against the lists the till had (issue 11): the lists read once for the batch.
-    const lists = await loadListContext(t, device.merchant_id, records);
-    const lineVerdicts = new Map<JournalRecord, LinesVerdict>();
-    for (const r of records) {
-      const v = judgeLines(r, ctx.campaigns.get(r.campaignId), lists);
-      if (v) lineVerdicts.set(r, v);
-    }
-    const nowMs = now.getTime();
-    const view = offlineView(records, ctx, nowMs);
-    const history = await loadOfflineHistory(t, batch.deviceId, view.records);
-    const overLimit = new Map<JournalRecord, RejectReason>();
-    if (history)
-      for (const [v, reason] of judgeOfflineLimits(
-        view.records,
-        history,
-        ctx.campaigns,
-        (id) => ctx.state.get(id)?.v.faceValueFen,
-        (v) => inRange.has(view.original(v)) && (v.type === 'redeem' || voidMatches.has(view.original(v))),
-      ))
-        overLimit.set(view.original(v), reason);
-
-    /**
-     * In order: what the record is (a reused id, out of range), whether its claimed time fits, then
-     * the rules for its use of the voucher (judged at its time, with every revocation the till had
-     * been told of), the offline limits; and an offline record that reaches the program later than
-     * the campaign's offline window after its sale is held for a person to review.
-     */
-    const judgeRecord = (r: JournalRecord): Outcome => {
-      const refuse = (reason: RejectReason): Outcome => ({ status: 'rejected', reason });
-      if (duplicate.has(r)) return refuse('duplicate_record');
-      if (!inRange.has(r)) return refuse('out_of_range');
-      const time = times.refused.get(r);
-      if (time === 'time_after_receipt' || time === 'time_before_enrollment') return refuse(time);
-      if (r.type === 'reverse') return time ? refuse(time) : judgeReverse(status, r);
-      const knownAt = times.knownAt.get(r);
-      const lines = lineVerdicts.get(r);
-      const rule =
-        categoriesProblem(r) ??
-        lines?.reason ??
-        judgeVoucherUse(ctx, knownAt === undefined ? r : { ...r, knownAt }, device.merchant_id) ??
-        time;
-      const reason = rule ?? overLimit.get(r) ?? null;
-      if (reason && lines && reason === lines.reason && lines.lines.length > 0) return { ...refuse(reason), lines: lines.lines };
-      if (reason) return refuse(reason);
-      const window = ctx.campaigns.get(r.campaignId)?.offline.maxHoursOffline;
-      if (view.offline.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
-        return { status: 'held', reason: 'late_upload' };
-      return { status: 'accepted', reason: null };
-    };
-    const results: BatchResponse['results'] = [];
-    const rows: Param[][] = [];
-    const duplicates: Param[][] = [];
-    const captured: string[] = [];
-    const released: string[] = [];
-    const nowIso = now.toISOString();
-    for (const r of records) {
-      const outcome = judgeRecord(r);
-      const ok = outcome.status !== 'rejected'; // a held record counts against the voucher until it is reviewed
-      if (r.type === 'redeem' && !duplicate.has(r)) {
-        const own = ctx.ownReservation(r);
-        if (own) {
-          (ok ? captured : released).push(own.id);
-          own.status = ok ? 'captured' : 'released';
-        }
-        if (ok) ctx.apply(r.voucherId, r.amountFen, 1);
-      } else if (ok) ctx.apply(r.voucherId, r.amountFen, -1);
-      status.set(r.id, { ...outcome, amount: r.amountFen });
-      results.push({ id: r.id, ...outcome });
-      const verdict = outcome.reason;
-      if (duplicate.has(r)) {
-        duplicates.push([r.deviceId, r.seq, r.id, batch.batchId, r.type, r.amountFen, JSON.stringify(r), nowIso]);
-        continue;
-      }
-      rows.push([
-        r.id,
-        r.deviceId,
-        device.merchant_id,
-        r.seq,
-        batch.batchId,
-        r.saleId,
-        r.type,
-        r.time,
-        r.voucherId,
-        r.campaignId,
-        r.kind,
-        r.amountFen,
-        r.forfeitedFen,
-        r.otherTenderFen,
-        JSON.stringify(r.categories),
-        r.authorization,
-        r.reverses,
-        r.hash,
-        outcome.status,
-        verdict,
-        nowIso,
-        nowIso,
-        r.cashierId,
-      ]);
-    }
-    await insertRecords(t, rows);
-    await storeLines(
-      t,
-      records.filter((r) => !duplicate.has(r)),
-    );
-    for (const chunk of chunks(duplicates, 200)) {
-      await t.run(
-        `INSERT INTO duplicate_records (device_id, seq, record_id, batch_id, type, amount_fen, body, received_at)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flat(),
-      );
-    }
-    for (const [state, list] of [
-      ['captured', captured],
-      ['released', released],
-    ] as const) {
-      for (const chunk of chunks(list, 500))
-        await t.run(
-          `UPDATE authorizations SET status = ? WHERE status = 'reserved' AND authorization_id IN (${chunk.map(() => '?').join(', ')})`,
-          [state, ...chunk],
-        );
-    }
-    await t.run('UPDATE devices SET head_seq = ?, head_hash = ?, last_time = ? WHERE device_id = ?', [
-      chain.headSeq,
-      chain.headHash,
-      times.lastTime,
-      batch.deviceId,
+      digest,
+      JSON.stringify(response),
+      now.toISOString(),
     ]);
-    return saveResponse({ batchId: batch.batchId, results, headSeq: chain.headSeq });
+    return response;
+  };
+  const rejectAll = (reason: RejectReason) =>
+    saveResponse({ batchId: batch.batchId, results: batch.records.map((r) => ({ id: r.id, status: 'rejected', reason })), headSeq });
+
+  if (!verify(publicKeyFromBase64url(device.public_key), Buffer.from(batchSigningInput(batch)), Buffer.from(batch.signature, 'base64url')))
+    return rejectAll('bad_signature');
+  const records: JournalRecord[] = batch.records;
+  if (records.some((r) => r.deviceId !== batch.deviceId)) return rejectAll('bad_chain');
+  const earlier = await loadEarlierRecords(t, batch.deviceId, records);
+  const chain = verifyChain(records, {
+    seq: headSeq,
+    hash: device.head_hash,
+    knownRedeems: earlier.redeems,
+    reversed: earlier.reversed,
+    repeatedIds: 'allow',
   });
+  if (!chain.ok)
+    return rejectAll(
+      chain.problem === 'sequence_gap'
+        ? 'sequence_gap'
+        : chain.problem === 'bad_reversal' || chain.problem === 'double_reversal'
+          ? 'bad_reversal'
+          : 'bad_chain',
+    );
+
+  // What each record is, before any rule: a reused id, out of range, a void that matches its redemption.
+  const duplicate = new Set<JournalRecord>();
+  const ids = new Set<string>();
+  for (const r of records) {
+    if (earlier.taken.has(r.id) || ids.has(r.id)) duplicate.add(r);
+    ids.add(r.id);
+  }
+  // Every claimed time against what the program saw of this till (checkpoints, receipt, enrollment, order).
+  const times = await judgeClaimedTimes(t, device, records, now);
+  if (times.forked) return rejectAll('bad_chain');
+  const inRange = new Set(records.filter(withinRecordBounds));
+  const status = earlier.status;
+  const voidMatches = new Set<JournalRecord>();
+  const amounts = new Map([...status].map(([id, s]) => [id, s.amount]));
+  for (const r of records) {
+    if (r.type === 'redeem') amounts.set(r.id, r.amountFen);
+    else if (amounts.get(r.reverses ?? '') === r.amountFen) voidMatches.add(r);
+  }
+
+  const ctx = await loadVoucherContext(
+    t,
+    records.map((r) => r.voucherId),
+    batch.deviceId,
+  );
+  // Item lines against the lists the till had (issue 11): the lists read once for the batch.
+  const lists = await loadListContext(t, device.merchant_id, records);
+  const lineVerdicts = new Map<JournalRecord, LinesVerdict>();
+  for (const r of records) {
+    const v = judgeLines(r, ctx.campaigns.get(r.campaignId), lists);
+    if (v) lineVerdicts.set(r, v);
+  }
+  const nowMs = now.getTime();
+  const view = offlineView(records, ctx, nowMs);
+  const history = await loadOfflineHistory(t, batch.deviceId, view.records);
+  const overLimit = new Map<JournalRecord, RejectReason>();
+  if (history)
+    for (const [v, reason] of judgeOfflineLimits(
+      view.records,
+      history,
+      ctx.campaigns,
+      (id) => ctx.state.get(id)?.v.faceValueFen,
+      (v) => inRange.has(view.original(v)) && (v.type === 'redeem' || voidMatches.has(view.original(v))),
+    ))
+      overLimit.set(view.original(v), reason);
+
+  /**
+   * In order: what the record is (a reused id, out of range), whether its claimed time fits, then
+   * the rules for its use of the voucher (judged at its time, with every revocation the till had
+   * been told of), the offline limits; and an offline record that reaches the program later than
+   * the campaign's offline window after its sale is held for a person to review.
+   */
+  const judgeRecord = (r: JournalRecord): Outcome => {
+    const refuse = (reason: RejectReason): Outcome => ({ status: 'rejected', reason });
+    if (duplicate.has(r)) return refuse('duplicate_record');
+    if (!inRange.has(r)) return refuse('out_of_range');
+    const time = times.refused.get(r);
+    if (time === 'time_after_receipt' || time === 'time_before_enrollment') return refuse(time);
+    if (r.type === 'reverse') return time ? refuse(time) : judgeReverse(status, r);
+    const knownAt = times.knownAt.get(r);
+    const lines = lineVerdicts.get(r);
+    const rule =
+      categoriesProblem(r) ??
+      lines?.reason ??
+      judgeVoucherUse(ctx, knownAt === undefined ? r : { ...r, knownAt }, device.merchant_id) ??
+      time;
+    const reason = rule ?? overLimit.get(r) ?? null;
+    if (reason && lines && reason === lines.reason && lines.lines.length > 0) return { ...refuse(reason), lines: lines.lines };
+    if (reason) return refuse(reason);
+    const window = ctx.campaigns.get(r.campaignId)?.offline.maxHoursOffline;
+    if (view.offline.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
+      return { status: 'held', reason: 'late_upload' };
+    return { status: 'accepted', reason: null };
+  };
+  const results: BatchResponse['results'] = [];
+  const rows: Param[][] = [];
+  const duplicates: Param[][] = [];
+  const captured: string[] = [];
+  const released: string[] = [];
+  const nowIso = now.toISOString();
+  for (const r of records) {
+    const outcome = judgeRecord(r);
+    const ok = outcome.status !== 'rejected'; // a held record counts against the voucher until it is reviewed
+    if (r.type === 'redeem' && !duplicate.has(r)) {
+      const own = ctx.ownReservation(r);
+      if (own) {
+        (ok ? captured : released).push(own.id);
+        own.status = ok ? 'captured' : 'released';
+      }
+      if (ok) ctx.apply(r.voucherId, r.amountFen, 1);
+    } else if (ok) ctx.apply(r.voucherId, r.amountFen, -1);
+    status.set(r.id, { ...outcome, amount: r.amountFen });
+    results.push({ id: r.id, ...outcome });
+    const verdict = outcome.reason;
+    if (duplicate.has(r)) {
+      duplicates.push([r.deviceId, r.seq, r.id, batch.batchId, r.type, r.amountFen, JSON.stringify(r), nowIso]);
+      continue;
+    }
+    rows.push([
+      r.id,
+      r.deviceId,
+      device.merchant_id,
+      r.seq,
+      batch.batchId,
+      r.saleId,
+      r.type,
+      r.time,
+      r.voucherId,
+      r.campaignId,
+      r.kind,
+      r.amountFen,
+      r.forfeitedFen,
+      r.otherTenderFen,
+      JSON.stringify(r.categories),
+      r.authorization,
+      r.reverses,
+      r.hash,
+      outcome.status,
+      verdict,
+      nowIso,
+      nowIso,
+      r.cashierId,
+    ]);
+  }
+  await insertRecords(t, rows);
+  await storeLines(
+    t,
+    records.filter((r) => !duplicate.has(r)),
+  );
+  for (const chunk of chunks(duplicates, 200)) {
+    await t.run(
+      `INSERT INTO duplicate_records (device_id, seq, record_id, batch_id, type, amount_fen, body, received_at)
+       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      chunk.flat(),
+    );
+  }
+  for (const [state, list] of [
+    ['captured', captured],
+    ['released', released],
+  ] as const) {
+    for (const chunk of chunks(list, 500))
+      await t.run(
+        `UPDATE authorizations SET status = ? WHERE status = 'reserved' AND authorization_id IN (${chunk.map(() => '?').join(', ')})`,
+        [state, ...chunk],
+      );
+  }
+  await t.run('UPDATE devices SET head_seq = ?, head_hash = ?, last_time = ? WHERE device_id = ?', [
+    chain.headSeq,
+    chain.headHash,
+    times.lastTime,
+    batch.deviceId,
+  ]);
+  return saveResponse({ batchId: batch.batchId, results, headSeq: chain.headSeq });
 }
 
 const RECORD_COLUMNS: ReadonlyArray<readonly [string, 'text' | 'bigint']> = [
