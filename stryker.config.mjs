@@ -49,7 +49,7 @@ export default {
   ],
   ignorePatterns: ['out', 'dist', 'test-results', 'playwright-report', 'reports', 'bench/out', 'data', 'program-data', '.stryker-tmp*'],
   incremental: true,
-  incrementalFile: `reports/stryker-incremental${run}.json`,
+  incrementalFile: `mutation/stryker-incremental${run}.json`,
   concurrency: 2,
   timeoutMS: 10_000,
   // The first run of every related test, with per-test coverage, takes minutes on a busy two-core machine.

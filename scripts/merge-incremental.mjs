@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9]/gi, '');
 if (!name) throw new Error('usage: node scripts/merge-incremental.mjs NAME');
-const dir = path.resolve(import.meta.dirname, '..', 'reports');
+const dir = path.resolve(import.meta.dirname, '..', 'mutation');
 const mainFile = path.join(dir, 'stryker-incremental.json');
 const side = JSON.parse(fs.readFileSync(path.join(dir, `stryker-incremental-${name}.json`), 'utf8'));
 const main = fs.existsSync(mainFile) ? JSON.parse(fs.readFileSync(mainFile, 'utf8')) : { ...side, files: {}, testFiles: {} };
