@@ -100,6 +100,9 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     expect(text).toMatch(/caretill_records_total\{status="accepted",reason=""\} 1/);
     expect(text).toMatch(/caretill_http_requests_total\{method="POST",route="\/v1\/batches",status="429"\} 2/);
     expect(text).toMatch(/caretill_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/v1\/batches"\}/);
+    expect(text).toMatch(/^caretill_intakes_max 1$/m);
+    // The pool's size on PostgreSQL; an embedded SQLite has no pool (0).
+    expect(text).toMatch(kind.name === 'postgres' ? /^caretill_db_pool_max [1-9]\d*$/m : /^caretill_db_pool_max 0$/m);
     expect(await (await fetch(`${busy.url}/healthz`)).json()).toEqual({ ok: true });
   });
 

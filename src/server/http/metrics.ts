@@ -37,39 +37,25 @@ export class ServerMetrics {
 
   constructor(sql: SqlDriver, gate: IntakeGate) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'caretill_process_' });
-    const pool = (name: string, help: string, pick: (s: NonNullable<ReturnType<NonNullable<SqlDriver['poolStats']>>>) => number) =>
+    /** A gauge read when scraped; `read` gives nothing when there is nothing to say (an embedded database has no pool). */
+    const gauge = (name: string, help: string, read: () => number | undefined) =>
       new client.Gauge({
         name,
         help,
         registers: [this.registry],
         collect() {
-          const s = sql.poolStats?.();
-          if (s) this.set(pick(s));
+          const v = read();
+          if (v !== undefined) this.set(v);
         },
       });
-    pool('caretill_db_pool_max', 'Database connections this process may open', (s) => s.max);
-    pool('caretill_db_pool_connections', 'Database connections open (busy and idle)', (s) => s.total);
-    pool('caretill_db_pool_idle', 'Database connections open and idle', (s) => s.idle);
-    pool('caretill_db_pool_waiting', 'Queries waiting for a database connection', (s) => s.waiting);
-    new client.Gauge({
-      name: 'caretill_intakes_in_flight',
-      help: 'Batch intakes running in this process',
-      registers: [this.registry],
-      collect() {
-        this.set(gate.runningNow);
-      },
-    });
-    new client.Gauge({
-      name: 'caretill_intakes_waiting',
-      help: 'Batch uploads waiting for a place to run in this process',
-      registers: [this.registry],
-      collect() {
-        this.set(gate.waitingNow);
-      },
-    });
-    new client.Gauge({ name: 'caretill_intakes_max', help: 'Batch intakes one process runs at once', registers: [this.registry] }).set(
-      gate.maxRunning,
-    );
+    const pool = sql.poolStats ? () => sql.poolStats!() : () => undefined;
+    gauge('caretill_db_pool_max', 'Database connections this process may open', () => pool()?.max);
+    gauge('caretill_db_pool_connections', 'Database connections open (busy and idle)', () => pool()?.total);
+    gauge('caretill_db_pool_idle', 'Database connections open and idle', () => pool()?.idle);
+    gauge('caretill_db_pool_waiting', 'Queries waiting for a database connection', () => pool()?.waiting);
+    gauge('caretill_intakes_in_flight', 'Batch intakes running in this process', () => gate.runningNow);
+    gauge('caretill_intakes_waiting', 'Batch uploads waiting for a place to run in this process', () => gate.waitingNow);
+    gauge('caretill_intakes_max', 'Batch intakes one process runs at once', () => gate.maxRunning);
   }
 
   countRecords(response: BatchResponse): void {
