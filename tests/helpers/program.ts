@@ -165,7 +165,10 @@ export async function sell(services: Services, session: { token: string }, itemN
  * The usual frame of a store test: a fresh program world before each test (skipped with a notice
  * where PostgreSQL is missing), and whatever the test registers in `cleanups` undone after it.
  */
-export function useProgramWorld(kind: StoreKind): { readonly world: ProgramWorld; cleanups: Array<() => void> } {
+export function useProgramWorld(
+  kind: StoreKind,
+  opts: { now?: () => Date } = {},
+): { readonly world: ProgramWorld; cleanups: Array<() => void> } {
   let world: ProgramWorld | undefined;
   const cleanups: Array<() => void> = [];
   beforeEach(async ({ skip }) => {
@@ -173,7 +176,7 @@ export function useProgramWorld(kind: StoreKind): { readonly world: ProgramWorld
       console.warn(`NOTICE: ${kind.name} store tests skipped (PostgreSQL not installed)`);
       skip();
     }
-    world = await programWorld(kind);
+    world = await programWorld(kind, opts);
   });
   afterEach(async () => {
     cleanups.splice(0).forEach((c) => c());

@@ -107,3 +107,30 @@ describe.each(STORES)('online authorization rules on $name', (kind) => {
     expect(r.body).toEqual({ error: { code: 'idempotency_conflict', message: 'this idempotency key belongs to another till' } });
   });
 });
+
+describe.each(STORES)('contacts a till makes on $name', (kind) => {
+  const clock = { ms: Date.now() };
+  const ctx = useProgramWorld(kind, { now: () => new Date(clock.ms) });
+  const contacts = async (deviceId: string) =>
+    (await ctx.world.store.sql.all<{ at: string }>('SELECT at FROM device_contacts WHERE device_id = ? ORDER BY at', [deviceId])).map(
+      (r) => r.at,
+    );
+
+  it('are stored once a minute however often the till asks, and every request in between still counts as one', async () => {
+    const till = await rawTill(ctx.world, 'M1', () => clock.ms);
+    const enrolled = await contacts(till.deviceId);
+    expect(enrolled).toHaveLength(1); // the enrollment
+    clock.ms += 61_000;
+    const t1 = clock.ms;
+    for (let i = 0; i < 3; i++) {
+      expect((await till.get('/v1/status?cursor=')).status).toBe(200);
+      clock.ms += 10_000;
+    }
+    // Three requests within the minute: one contact, at the first.
+    expect(await contacts(till.deviceId)).toEqual([...enrolled, new Date(t1).toISOString()]);
+    clock.ms = t1 + 61_000;
+    const [v] = await ctx.world.issue('child', 1);
+    expect((await till.upload([till.record({ voucherId: v!.voucherId })])).status).toBe(200);
+    expect(await contacts(till.deviceId)).toEqual([...enrolled, new Date(t1).toISOString(), new Date(t1 + 61_000).toISOString()]);
+  });
+});

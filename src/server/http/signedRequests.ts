@@ -14,7 +14,7 @@ import {
 import type { ProgramStore } from '../store/programStore';
 import { isConcurrencyConflict, type SqlDriver } from '../store/sqlDriver';
 import { noteCheckpoint } from '../sync/checkpoints';
-import { noteContact } from '../sync/contacts';
+import { CONTACT_GRAIN_MS, noteContact } from '../sync/contacts';
 import { ServerError } from '../sync/errors';
 import type { DeviceRow } from '../sync/deviceRow';
 
@@ -61,10 +61,25 @@ export function signedRequests(store: ProgramStore, now: () => Date) {
     req.replyBinding = requestBinding(h.signature);
   };
 
-  const note = async (t: SqlDriver, h: SignedHeaders, checkpoint: boolean) => {
+  /**
+   * Contacts this process stored (till → when, ms). A till's next request within the grain needs no
+   * statement for its contact: the database's own check would store nothing. Only ever a saving: it
+   * is remembered after a commit that stored one, and another process simply asks the database.
+   */
+  const stored = new Map<string, number>();
+  /** Notes the request; gives the contact's time when it stored one, to remember once committed. */
+  const note = async (t: SqlDriver, h: SignedHeaders, checkpoint: boolean): Promise<number | undefined> => {
     const at = now();
-    await noteContact(t, h.deviceId, at);
+    const last = stored.get(h.deviceId);
+    const known = last !== undefined && at.getTime() >= last && at.getTime() - last < CONTACT_GRAIN_MS;
+    const contact = !known && (await noteContact(t, h.deviceId, at)) ? at.getTime() : undefined;
     if (checkpoint) await noteCheckpoint(t, h.deviceId, h.head, at);
+    return contact;
+  };
+  const remember = (deviceId: string, at: number | undefined) => {
+    if (at === undefined) return;
+    if (stored.size >= 100_000) stored.clear();
+    stored.set(deviceId, at);
   };
 
   return {
@@ -79,7 +94,7 @@ export function signedRequests(store: ProgramStore, now: () => Date) {
         ]),
       );
       // One commit for both notes (one fsync, not two).
-      await store.sql.tx((t) => note(t, h, opts.checkpoint !== false));
+      remember(h.deviceId, await store.sql.tx((t) => note(t, h, opts.checkpoint !== false)));
       return { deviceId: h.deviceId, head: h.head };
     },
 
@@ -95,18 +110,20 @@ export function signedRequests(store: ProgramStore, now: () => Date) {
       const h = headers(req);
       for (let attempt = 1; ; attempt++) {
         try {
-          return await store.sql.tx(async (t) => {
+          const done = await store.sql.tx(async (t) => {
             const row = await t.get<DeviceRow>(`SELECT * FROM devices WHERE device_id = ?${t.forUpdate}`, [h.deviceId]);
             check(req, h, row);
-            await note(t, h, true);
-            return work(t, row!);
+            const contact = await note(t, h, true);
+            return { value: await work(t, row!), contact };
           });
+          remember(h.deviceId, done.contact);
+          return done.value;
         } catch (e) {
           // On PostgreSQL another till's batch may store the same (reused) record id, or another
           // request the same idempotency key, at the same moment: the loser fails when the winner
           // commits. Run again, it sees what the winner stored and answers accordingly.
           if (attempt < 3 && isConcurrencyConflict(e)) continue;
-          if (e instanceof ServerError && req.replyBinding !== undefined) await store.sql.tx((t) => note(t, h, true));
+          if (e instanceof ServerError && req.replyBinding !== undefined) remember(h.deviceId, await store.sql.tx((t) => note(t, h, true)));
           throw e;
         }
       }
