@@ -230,6 +230,22 @@ describe('the program’s offline limits', () => {
     });
   });
 
+  it('a sale the till recorded offline stays offline even when its request did reach the program and hold the voucher', () => {
+    const held: Reservation = {
+      id: 'h1',
+      voucherId: vid(1),
+      amount: 1000,
+      idemKey: 'k',
+      deviceId: 'D1',
+      expiresAtMs: T0 + MIN,
+      status: 'reserved',
+    };
+    const sale = rec({ at: T0 });
+    const view = offlineView([sale], { ownReservation: () => held }, T0);
+    expect([...view.offline]).toEqual([sale]);
+    expect(view.records).toEqual([sale]);
+  });
+
   describe('what the program reads for a batch', () => {
     let store: ProgramStore;
     let cleanup: () => void;
@@ -288,11 +304,19 @@ describe('the program’s offline limits', () => {
     });
 
     it('reads the contacts around the batch: the last one surely before it and every one within the doubt after it', async () => {
-      for (const ms of [T0 - 10 * HOUR, T0 - 5 * HOUR, T0 + HOUR - U - 1, T0 + HOUR - U, T0 + 2 * HOUR + U - 1, T0 + 2 * HOUR + U])
+      for (const ms of [
+        T0 - 10 * HOUR,
+        T0 - 5 * HOUR,
+        T0 + HOUR - U - 1,
+        T0 + HOUR - U,
+        T0 + 90 * MIN, // between the two records: read, and no substitute for the one before the first
+        T0 + 2 * HOUR + U - 1,
+        T0 + 2 * HOUR + U,
+      ])
         await contact('D1', ms);
       await contact('D2', T0 + HOUR);
       const h = await loadOfflineHistory(store.sql, 'D1', [rec({ at: T0 + 2 * HOUR }), rec({ at: T0 + HOUR })]);
-      expect(h!.contacts).toEqual([T0 + HOUR - U, T0 + 2 * HOUR + U - 1]);
+      expect(h!.contacts).toEqual([T0 + HOUR - U, T0 + 90 * MIN, T0 + 2 * HOUR + U - 1]);
     });
 
     it('a batch before any contact reads the contacts from the first, up to the doubt after its last record', async () => {
@@ -326,7 +350,9 @@ describe('the program’s offline limits', () => {
       await stored({ at: T0 + HOUR, voucherId: vid(1), amountFen: 6, status: 'rejected', reason: 'out_of_range' }); // never counted
       await stored({ at: T0 - U - 1000, voucherId: vid(1), amountFen: 7, type: 'reverse' }); // a void from the earliest start: kept
       await stored({ at: T0 - U - 1001, voucherId: vid(1), amountFen: 8, type: 'reverse' }); // before it: left out
-      const h = await loadOfflineHistory(store.sql, 'D1', [rec({ at: T0 + 2 * HOUR })]);
+      // A later contact, and a second record after it: the earliest window of the batch decides what is read.
+      await contact('D1', T0 + 3 * HOUR);
+      const h = await loadOfflineHistory(store.sql, 'D1', [rec({ at: T0 + 2 * HOUR }), rec({ at: T0 + 5 * HOUR })]);
       expect(h!.earlier.sort((a, b) => a.amountFen - b.amountFen)).toEqual([
         { campaignId: 1, sign: 1, amountFen: 1, timeMs: T0 + U - 1000 },
         { campaignId: 2, sign: 1, amountFen: 3, timeMs: T0 + HOUR },

@@ -18,7 +18,7 @@ import { chunks, type Reservation, type VoucherContext } from './voucherRules';
  * flight) the program gives the till the benefit of the doubt: it counts only what certainly lies in
  * the till's window, so an honest till is never refused, and a till that ignores its limits is.
  */
-const UNCERTAINTY_MS = DEFAULT_CLOCK_SKEW_MS + CONTACT_GRAIN_MS + 60_000;
+export const UNCERTAINTY_MS = DEFAULT_CLOCK_SKEW_MS + CONTACT_GRAIN_MS + 60_000;
 
 /** Records that count towards what a till spent offline: its own, in range, voids only when they match. */
 const COUNTED = "NOT (status = 'rejected' AND reason IN ('out_of_range', 'bad_reversal'))";
@@ -77,8 +77,9 @@ export function offlineView(
 /** Reads what judging the batch's offline records needs; null when it has none. A few set queries. */
 export async function loadOfflineHistory(t: SqlDriver, deviceId: string, records: JournalRecord[]): Promise<OfflineHistory | null> {
   const offline = records.filter(isOfflineSpend);
-  const times = offline.map((r) => Date.parse(r.time)).filter(Number.isFinite);
-  if (offline.length === 0 || times.length === 0) return null;
+  if (offline.length === 0) return null;
+  // Every time here parses: the batch schema admits only ISO instants, and stored records passed it.
+  const times = offline.map((r) => Date.parse(r.time));
   const first = Math.min(...times);
   const last = Math.max(...times);
   const iso = (ms: number) => new Date(Math.max(0, Math.min(ms, 8.64e15))).toISOString();
@@ -210,11 +211,11 @@ class SumFromTime {
   private readonly times: number[];
   private readonly tree: Float64Array;
   constructor(times: number[]) {
-    this.times = [...new Set(times.filter(Number.isFinite))].sort((a, b) => a - b);
+    this.times = [...new Set(times)].sort((a, b) => a - b);
     this.tree = new Float64Array(this.times.length + 1);
   }
+  /** `time` is one of the times given to the constructor. */
   add(time: number, amount: number): void {
-    if (!Number.isFinite(time)) return;
     for (let i = this.firstAtLeast(time) + 1; i < this.tree.length; i += i & -i) this.tree[i]! += amount;
   }
   atLeast(time: number): number {
