@@ -60,7 +60,7 @@ function oracle(c: Case): Map<JournalRecord, RejectReason> {
   return verdicts;
 }
 
-const minute = fc.integer({ min: 0, max: 12 * 60 }).map((m) => BASE + m * MIN);
+const minute = fc.integer({ min: 0, max: 90 }).map((m) => BASE + m * MIN);
 const vouchers = ['v1', 'v2', 'v3', 'v4'];
 const campaignOf = (id: number, perVoucherFen: number, perDeviceTotalFen: number, maxHoursOffline: number) =>
   ({ id, offline: { perVoucherFen, perDeviceTotalFen, maxHoursOffline } }) as unknown as Campaign;
@@ -181,5 +181,38 @@ describe('the program’s offline limits against an oracle written apart', () =>
     expect([...run(contact + UNCERTAINTY_MS, sale).values()]).toEqual(['offline_limit_device']);
     // …spending that may have come before it does not.
     expect([...run(contact + UNCERTAINTY_MS - MIN, sale).values()]).toEqual([]);
+  });
+
+  it('a contact exactly the uncertainty before a sale surely came before it: voids count only from that contact’s window on', () => {
+    const c = campaignOf(1, 100_000, 5000, 48);
+    const [c0, c1] = [BASE, BASE + 60 * MIN];
+    const sale = c1 + UNCERTAINTY_MS;
+    const record = {
+      id: 'x',
+      voucherId: 'v1',
+      campaignId: 1,
+      kind: 'balance',
+      type: 'redeem',
+      authorization: 'offline',
+      amountFen: 3000,
+      forfeitedFen: 0,
+      time: new Date(sale).toISOString(),
+    } as unknown as JournalRecord;
+    const verdicts = judgeOfflineLimits(
+      [record],
+      {
+        contacts: [c0, c1],
+        // ¥30 spent since the last contact; a ¥30 void from before it (the window of c0), which gives nothing back now.
+        earlier: [
+          { campaignId: 1, sign: 1, amountFen: 3000, timeMs: sale },
+          { campaignId: 1, sign: -1, amountFen: 3000, timeMs: c0 },
+        ],
+        perVoucher: new Map(),
+      },
+      new Map([[1, c]]),
+      () => undefined,
+      () => true,
+    );
+    expect([...verdicts.values()]).toEqual(['offline_limit_device']);
   });
 });

