@@ -153,41 +153,9 @@ describe('the program’s offline limits against an oracle written apart', () =>
     expect([...reached].sort()).toEqual(['none', 'offline_limit_device', 'offline_limit_voucher', 'offline_too_long']);
   });
 
-  it('a record exactly the uncertainty after a contact counts spending from that instant on, one a minute earlier does not', () => {
-    const c = campaignOf(1, 100_000, 5000, 48);
-    const contact = BASE;
-    const at = (ms: number) =>
-      ({
-        id: `x${ms}`,
-        voucherId: 'v1',
-        campaignId: 1,
-        kind: 'balance',
-        type: 'redeem',
-        authorization: 'offline',
-        amountFen: 3000,
-        forfeitedFen: 0,
-        time: new Date(ms).toISOString(),
-      }) as unknown as JournalRecord;
-    const run = (earlierMs: number, saleMs: number) =>
-      judgeOfflineLimits(
-        [at(saleMs)],
-        { contacts: [contact], earlier: [{ campaignId: 1, sign: 1, amountFen: 3000, timeMs: earlierMs }], perVoucher: new Map() },
-        new Map([[1, c]]),
-        () => undefined,
-        () => true,
-      );
-    const sale = contact + UNCERTAINTY_MS + 60 * MIN;
-    // Spending that surely followed the contact counts (3,000 + 3,000 > 5,000)…
-    expect([...run(contact + UNCERTAINTY_MS, sale).values()]).toEqual(['offline_limit_device']);
-    // …spending that may have come before it does not.
-    expect([...run(contact + UNCERTAINTY_MS - MIN, sale).values()]).toEqual([]);
-  });
-
-  it('a contact exactly the uncertainty before a sale surely came before it: voids count only from that contact’s window on', () => {
-    const c = campaignOf(1, 100_000, 5000, 48);
-    const [c0, c1] = [BASE, BASE + 60 * MIN];
-    const sale = c1 + UNCERTAINTY_MS;
-    const record = {
+  /** A ￥30 offline sale at `saleMs`, judged against a campaign of ￥50 a till between contacts: its verdicts. */
+  const judgeSale = (saleMs: number, contacts: number[], earlier: OfflineHistory['earlier']) => {
+    const sale = {
       id: 'x',
       voucherId: 'v1',
       campaignId: 1,
@@ -196,23 +164,36 @@ describe('the program’s offline limits against an oracle written apart', () =>
       authorization: 'offline',
       amountFen: 3000,
       forfeitedFen: 0,
-      time: new Date(sale).toISOString(),
+      time: new Date(saleMs).toISOString(),
     } as unknown as JournalRecord;
     const verdicts = judgeOfflineLimits(
-      [record],
-      {
-        contacts: [c0, c1],
-        // ¥30 spent since the last contact; a ¥30 void from before it (the window of c0), which gives nothing back now.
-        earlier: [
-          { campaignId: 1, sign: 1, amountFen: 3000, timeMs: sale },
-          { campaignId: 1, sign: -1, amountFen: 3000, timeMs: c0 },
-        ],
-        perVoucher: new Map(),
-      },
-      new Map([[1, c]]),
+      [sale],
+      { contacts, earlier, perVoucher: new Map() },
+      new Map([[1, campaignOf(1, 100_000, 5000, 48)]]),
       () => undefined,
       () => true,
     );
-    expect([...verdicts.values()]).toEqual(['offline_limit_device']);
+    return [...verdicts.values()];
+  };
+
+  it('a record exactly the uncertainty after a contact counts spending from that instant on, one a minute earlier does not', () => {
+    const contact = BASE;
+    const sale = contact + UNCERTAINTY_MS + 60 * MIN;
+    const spentAt = (ms: number) => [{ campaignId: 1, sign: 1 as const, amountFen: 3000, timeMs: ms }];
+    // Spending that surely followed the contact counts (3,000 + 3,000 > 5,000)…
+    expect(judgeSale(sale, [contact], spentAt(contact + UNCERTAINTY_MS))).toEqual(['offline_limit_device']);
+    // …spending that may have come before it does not.
+    expect(judgeSale(sale, [contact], spentAt(contact + UNCERTAINTY_MS - MIN))).toEqual([]);
+  });
+
+  it('a contact exactly the uncertainty before a sale surely came before it: voids count only from that contact’s window on', () => {
+    const [c0, c1] = [BASE, BASE + 60 * MIN];
+    const sale = c1 + UNCERTAINTY_MS;
+    // ¥30 spent since the last contact; a ¥30 void from before it (the window of c0), which gives nothing back now.
+    const earlier: OfflineHistory['earlier'] = [
+      { campaignId: 1, sign: 1, amountFen: 3000, timeMs: sale },
+      { campaignId: 1, sign: -1, amountFen: 3000, timeMs: c0 },
+    ];
+    expect(judgeSale(sale, [c0, c1], earlier)).toEqual(['offline_limit_device']);
   });
 });
