@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, allocateWithAlternative, lineEligibility, type AllocLine, type AllocVoucher } from '../../src/core/checkout/allocate';
+import {
+  allocate,
+  allocateWithAlternative,
+  lineEligibility,
+  MAX_COMBINATIONS,
+  type AllocLine,
+  type AllocVoucher,
+} from '../../src/core/checkout/allocate';
+import { MAX_VOUCHERS_PER_SALE } from '../../src/shared/api/schemas/checkout';
 
 const baby = {
   id: 1,
@@ -117,6 +125,14 @@ describe('allocate: table', () => {
   it('this till’s remaining offline allowance caps a campaign', () => {
     const r = allocate([line('books', 9000)], [balance(20000)], new Map([[2, 3000]]));
     expect(r.voucherPaidFen).toBe(3000);
+  });
+
+  it(`a sale's ${MAX_VOUCHERS_PER_SALE} vouchers, all different, are within the combinations tried; one more is refused`, () => {
+    // The till refuses a 13th voucher before allocating, so a real sale never reaches the RangeError.
+    const distinct = (n: number) => Array.from({ length: n }, (_, i) => fixed(1000 + i));
+    expect(2 ** MAX_VOUCHERS_PER_SALE).toBeLessThanOrEqual(MAX_COMBINATIONS);
+    expect(allocate([line('diapers', 100_000)], distinct(MAX_VOUCHERS_PER_SALE), none).vouchers.every((v) => v.selected)).toBe(true);
+    expect(() => allocate([line('diapers', 100_000)], distinct(MAX_VOUCHERS_PER_SALE + 1), none)).toThrow(RangeError);
   });
 
   it('a basket with no voucher yet marks never-eligible lines and leaves the rest pending', () => {

@@ -29,12 +29,16 @@ describe('the till’s voucher rules', () => {
   let h: Harness;
   let seed: ReturnType<typeof seedTill>;
   let tenYuan = 0;
+  let fiveYuan = 0;
   beforeEach(async () => {
     h = await direct.make();
     seed = seedTill(h.services, [tight, fixedCampaign]);
     h.useSession(seed.ownerSession);
     tenYuan = value(
       await h.api.saveItem({ name: '十元练习册', category: 'books', priceFen: 1000, unit: '本', quickKey: false, barcodes: [] }),
+    ).id;
+    fiveYuan = value(
+      await h.api.saveItem({ name: '五元铅笔', category: 'books', priceFen: 500, unit: '支', quickKey: false, barcodes: [] }),
     ).id;
     h.useSession(seed.cashierSession());
   });
@@ -120,5 +124,69 @@ describe('the till’s voucher rules', () => {
     expect(least.totals.forfeitedFen).toBeLessThanOrEqual(forfeit);
     expect(least.totals.forfeitedFen).toBe(0);
     expect(least.totals.voucherPaidFen).toBe(1000);
+  });
+
+  it('a fixed voucher spent on less than its face value has nothing left: the rest was forfeited, not kept', async () => {
+    const f = fixed(1000);
+    const q = value(await h.api.quoteSale({ lines: [{ itemId: fiveYuan, quantity: 1 }], vouchers: [f], plan: 'max_cover' }));
+    expect(q.totals).toMatchObject({ voucherPaidFen: 500, forfeitedFen: 500 });
+    value(
+      await h.api.commitSale({
+        lines: [{ itemId: fiveYuan, quantity: 1 }],
+        vouchers: [f],
+        plan: 'max_cover',
+        clientSaleId: crypto.randomUUID(),
+        expect: { voucherPaidFen: 500, otherTenderFen: 0, forfeitedFen: 500 },
+      }),
+    );
+    const again = h.services.checkout.quote(sale([f], 1), true);
+    expect(again.vouchers[0]).toMatchObject({ code: 'already_used', balanceBeforeFen: 0, balanceAfterFen: 0, usedFen: 0, selected: false });
+  });
+
+  it('a till that has never heard from the program takes no voucher offline, and takes it when the program authorizes', () => {
+    h.services.settings.set('sync.lastSuccessAt', null);
+    expect(h.services.checkout.quote(sale([balance()], 1)).vouchers[0]).toMatchObject({ code: 'offline_too_long', usedFen: 0 });
+    expect(h.services.checkout.quote(sale([fixed(1000)], 1)).vouchers[0]).toMatchObject({ code: 'offline_too_long' });
+    expect(h.services.checkout.quote(sale([balance()], 1), true).vouchers[0]).toMatchObject({ code: 'valid', usedFen: 1000 });
+  });
+
+  it('hours offline count to the minute: 24 h after the last contact still sells, a minute more does not', () => {
+    h.clock.ms += 24 * 3_600_000;
+    expect(h.services.checkout.quote(sale([balance()], 1)).vouchers[0]).toMatchObject({ code: 'valid' });
+    h.clock.ms += 60_000;
+    expect(h.services.checkout.quote(sale([balance()], 1)).vouchers[0]).toMatchObject({ code: 'offline_too_long' });
+  });
+
+  it('the other plan is offered only when it forfeits less and still pays something', () => {
+    // Nothing forfeited: no other plan, whichever is asked for.
+    for (const plan of ['max_cover', 'least_forfeit'] as const) {
+      const q = h.services.checkout.quote(sale([fixed(1000)], 1, plan), true);
+      expect(q).toMatchObject({ plan: 'max_cover', alternative: null, totals: { forfeitedFen: 0, voucherPaidFen: 1000 } });
+    }
+    // One ¥20 voucher on a ¥10 basket: every plan that pays forfeits ¥10; paying nothing is no plan.
+    for (const plan of ['max_cover', 'least_forfeit'] as const) {
+      const q = h.services.checkout.quote(sale([fixed(2000)], 1, plan), true);
+      expect(q).toMatchObject({ plan: 'max_cover', alternative: null, totals: { forfeitedFen: 1000, voucherPaidFen: 1000 } });
+    }
+    // ¥20 and ¥10 on a ¥15 basket: covering most uses the ¥20 (¥15 paid, ¥5 forfeited); forfeiting
+    // least uses the ¥10 alone (¥10 paid, nothing forfeited). Each plan offers the other.
+    const basket = [
+      { itemId: tenYuan, quantity: 1 },
+      { itemId: fiveYuan, quantity: 1 },
+    ];
+    const vouchers = [fixed(2000), fixed(1000)];
+    const most = h.services.checkout.quote({ lines: basket, vouchers, plan: 'max_cover' }, true);
+    expect(most).toMatchObject({ plan: 'max_cover', totals: { voucherPaidFen: 1500, forfeitedFen: 500, otherTenderFen: 0 } });
+    expect(most.alternative).toEqual({
+      plan: 'least_forfeit',
+      basketFen: 1500,
+      voucherPaidFen: 1000,
+      otherTenderFen: 500,
+      forfeitedFen: 0,
+    });
+    const least = h.services.checkout.quote({ lines: basket, vouchers, plan: 'least_forfeit' }, true);
+    expect(least).toMatchObject({ plan: 'least_forfeit', totals: { voucherPaidFen: 1000, forfeitedFen: 0, otherTenderFen: 500 } });
+    expect(least.alternative).toEqual({ plan: 'max_cover', basketFen: 1500, voucherPaidFen: 1500, otherTenderFen: 0, forfeitedFen: 500 });
+    expect(least.vouchers.map((v) => v.selected)).toEqual([false, true]);
   });
 });
