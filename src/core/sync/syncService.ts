@@ -62,6 +62,8 @@ export class SyncService {
   /** The till's clock (ms) before which it does not sync again: the program's last Retry-After. */
   private notBefore = 0;
   private running: Promise<void> | null = null;
+  /** A second run asked for while one was under way: it starts when that one ends. */
+  private next: Promise<void> | null = null;
   progress: UploadProgress | null = null;
   lastError: string | null = null;
 
@@ -404,11 +406,28 @@ export class SyncService {
 
   /** Manifest, upload, status: what the periodic timer, the "sync now" button and day close do. */
   syncNow(onProgress?: (p: UploadProgress) => void): Promise<void> {
+    // A sync under way (say, the upload a sale started) may have taken its records before this
+    // caller's last sale: "sync now" and day close must not end with that sale still on the till.
+    // Every caller while one runs shares one more run after it; if that one fails, they get its
+    // failure (the program is away: trying again at once would only fail again).
+    if (this.running) {
+      this.next ??= this.running.then(
+        () => {
+          this.next = null;
+          return this.syncNow(onProgress);
+        },
+        (e: unknown) => {
+          this.next = null;
+          throw e;
+        },
+      );
+      return this.next;
+    }
     // The program asked to be left alone until then (429 Retry-After): not a new failure, no request.
     const wait = this.notBefore - this.d.now();
-    if (wait > 0 && !this.running)
+    if (wait > 0)
       return Promise.reject(new SyncFailure('offline', 'overloaded', `the program asked to wait ${Math.ceil(wait / 1000)} s more`, wait));
-    this.running ??= (async () => {
+    this.running = (async () => {
       try {
         await this.refreshManifest();
         try {
