@@ -465,9 +465,9 @@ async function statementOverMillion(baseUrl: string): Promise<{ seconds: number;
     const t0 = performance.now();
     await store.sql.run(
       `INSERT INTO records (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
-                            other_tender_fen, categories, auth_ref, reverses, hash, status, reason, statement_id, received_at, updated_at, cashier_id)
+                            other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at, cashier_id)
        SELECT md5('r' || g), 'dev-' || (g % 500), 'BIG', g / 500 + 1, 'batch-' || (g / 100), md5('s' || g), 'redeem', ?, md5('v' || (g % 100000)), 2,
-              'balance', 1000, 0, 0, '{"books":{"amountFen":1000,"quantity":1}}', 'offline', NULL, md5('h' || g), 'accepted', NULL, NULL, ?, ?, 1
+              'balance', 1000, 0, 0, '{"books":{"amountFen":1000,"quantity":1}}', 'offline', NULL, md5('h' || g), 'accepted', NULL, ?, ?, 1
          FROM generate_series(1, ?) AS g`,
       [time, time, time, STATEMENT_RECORDS],
     );

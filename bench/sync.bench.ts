@@ -74,8 +74,8 @@ async function uploadOnce(store: ProgramStore, dir: string): Promise<{ seconds: 
       for (const x of rows) {
         await tx.run(
           `INSERT INTO records (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen,
-                                other_tender_fen, categories, auth_ref, reverses, hash, status, reason, statement_id, received_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+                                other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             crypto.randomUUID(),
             'raw',

@@ -18,8 +18,8 @@ export interface StoreKind {
   open(dir: string): Promise<ProgramStore>;
 }
 
-/** Each PostgreSQL test gets a database of its own in the run's throwaway cluster. */
-async function freshPostgres(): Promise<ProgramStore> {
+/** A new empty database in the run's throwaway cluster. */
+export async function freshPostgresUrl(): Promise<string> {
   const base = inject('pgUrl');
   const name = `ct_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
@@ -28,7 +28,12 @@ async function freshPostgres(): Promise<ProgramStore> {
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
-  return new ProgramStore(await openPostgresDriver(url.toString(), PROGRAM_MIGRATIONS));
+  return url.toString();
+}
+
+/** Each PostgreSQL test gets a database of its own in the run's throwaway cluster. */
+async function freshPostgres(): Promise<ProgramStore> {
+  return new ProgramStore(await openPostgresDriver(await freshPostgresUrl(), PROGRAM_MIGRATIONS));
 }
 
 export const STORES: StoreKind[] = [

@@ -28,8 +28,9 @@ import { sign } from '../../src/trust/ed25519';
  * - batch intake: the till's `devices` row is locked FOR UPDATE first, so a second copy of a batch
  *   waits for the first and then finds its stored answer (`batches.batch_id` PRIMARY KEY); record
  *   ids are PRIMARY KEY (a lost race is a unique violation, retried: isConcurrencyConflict);
- * - statements: `UPDATE records … WHERE statement_id IS NULL` takes each row's lock and is re-checked
- *   after a concurrent claim commits, and the totals are summed from the rows this statement claimed.
+ * - statements: a claim is a row of statement_records keyed by the record (PRIMARY KEY); a statement
+ *   made at the same moment waits on the other's inserted claims and skips them (`ON CONFLICT DO
+ *   NOTHING`), and the totals are summed from the claims this statement inserted.
  */
 const root = path.resolve(import.meta.dirname, '../..');
 const pgKind = STORES.find((s) => s.name === 'postgres')!;
@@ -247,7 +248,7 @@ describe.each([2, 4])('%i program server processes on one PostgreSQL', (processe
     await makeStatement(procs[0]!.url);
 
     const accepted = await world.store.sql.all<{ record_id: string; statement_id: string | null; amount_fen: number }>(
-      "SELECT record_id, statement_id, amount_fen FROM records WHERE status = 'accepted'",
+      "SELECT r.record_id, c.statement_id, r.amount_fen FROM records r LEFT JOIN statement_records c ON c.rid = r.rid WHERE r.status = 'accepted'",
     );
     expect(accepted).toHaveLength(120);
     expect(accepted.filter((r) => r.statement_id === null)).toHaveLength(0); // none missed

@@ -359,4 +359,51 @@ export const PROGRAM_MIGRATIONS: readonly DialectMigration[] = [
       CREATE INDEX records_unsettled ON records (merchant_id, time) WHERE status = 'accepted' AND statement_id IS NULL;
     `,
   },
+  {
+    // Statements claim records into a narrow table of their own (issue 15) instead of writing each
+    // record's statement_id: an UPDATE of a wide record row rewrites the whole row and every index
+    // entry (38 s for a million records), an insert of (rid, statement, net) is a sequential append
+    // to one small index (about 5 s). The key is a number given at insert (rid), not the record's
+    // text id, for the same reason. The primary key is the claim: a record is in one statement at
+    // most, and two statements made at the same moment by two processes cannot both take it (the
+    // second waits for the first's insert and then skips it, ON CONFLICT DO NOTHING). Tills learn
+    // a claim through the status feed (deviceStatus), which reads the claims of statements made
+    // since their cursor. SQLite has no ADD COLUMN … PRIMARY KEY: its records table is rebuilt.
+    sqlite: `
+      CREATE TABLE records_v13 (
+        rid INTEGER PRIMARY KEY, record_id TEXT NOT NULL UNIQUE, device_id TEXT NOT NULL, merchant_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        batch_id TEXT NOT NULL, sale_id TEXT NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL, voucher_id TEXT NOT NULL,
+        campaign_id INTEGER NOT NULL, kind TEXT NOT NULL, amount_fen INTEGER NOT NULL, forfeited_fen INTEGER NOT NULL,
+        other_tender_fen INTEGER NOT NULL, categories TEXT NOT NULL, auth_ref TEXT NOT NULL, reverses TEXT, hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'held')), reason TEXT,
+        received_at TEXT NOT NULL, updated_at TEXT NOT NULL, cashier_id INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (device_id, seq)
+      ) STRICT;
+      INSERT INTO records_v13 (record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen, other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at, cashier_id)
+        SELECT record_id, device_id, merchant_id, seq, batch_id, sale_id, type, time, voucher_id, campaign_id, kind, amount_fen, forfeited_fen, other_tender_fen, categories, auth_ref, reverses, hash, status, reason, received_at, updated_at, cashier_id FROM records ORDER BY received_at, device_id, seq;
+      CREATE TABLE statement_records (rid INTEGER PRIMARY KEY, statement_id TEXT NOT NULL, net_fen INTEGER NOT NULL) STRICT;
+      INSERT INTO statement_records (rid, statement_id, net_fen)
+        SELECT n.rid, r.statement_id, CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END FROM records r JOIN records_v13 n ON n.record_id = r.record_id WHERE r.statement_id IS NOT NULL;
+      -- SQLite sums a new statement's claims afterwards (it has no INSERT in a WITH): by statement.
+      CREATE INDEX statement_records_statement ON statement_records (statement_id);
+      DROP TABLE records;
+      ALTER TABLE records_v13 RENAME TO records;
+      CREATE INDEX records_voucher ON records (voucher_id, status);
+      CREATE INDEX records_updated ON records (device_id, updated_at);
+      CREATE INDEX records_reverses ON records (reverses) WHERE reverses IS NOT NULL;
+      CREATE INDEX records_offline ON records (device_id, type, time) WHERE auth_ref = 'offline';
+      CREATE INDEX records_held ON records (status) WHERE status = 'held';
+      CREATE INDEX records_accepted ON records (merchant_id, time) WHERE status = 'accepted';
+    `,
+    postgres: `
+      ALTER TABLE records ADD COLUMN rid BIGINT GENERATED ALWAYS AS IDENTITY;
+      CREATE UNIQUE INDEX records_rid ON records (rid);
+      CREATE TABLE statement_records (rid BIGINT PRIMARY KEY, statement_id TEXT NOT NULL, net_fen BIGINT NOT NULL);
+      INSERT INTO statement_records (rid, statement_id, net_fen)
+        SELECT r.rid, r.statement_id, CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END FROM records r WHERE r.statement_id IS NOT NULL;
+      DROP INDEX records_unsettled;
+      ALTER TABLE records DROP COLUMN statement_id;
+      CREATE INDEX records_accepted ON records (merchant_id, time) WHERE status = 'accepted';
+    `,
+  },
 ];

@@ -35,11 +35,10 @@ const PAGE = 1000;
  * Only the till itself may ask (a signed request): nobody else learns what a shop sold.
  */
 export async function recordsForRecovery(sql: SqlDriver, deviceId: string, afterSeq: number): Promise<RecoveryResponse> {
-  const rows = await sql.all<RecordRow>(`SELECT * FROM records WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?`, [
-    deviceId,
-    afterSeq,
-    PAGE + 1,
-  ]);
+  const rows = await sql.all<RecordRow>(
+    `SELECT r.*, c.statement_id FROM records r LEFT JOIN statement_records c ON c.rid = r.rid WHERE r.device_id = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`,
+    [deviceId, afterSeq, PAGE + 1],
+  );
   const dupRows = await sql.all<{ seq: number | string; body: string }>(
     'SELECT seq, body FROM duplicate_records WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     [deviceId, afterSeq, PAGE + 1],

@@ -27,9 +27,11 @@ export async function createStatement(
   checkInput(merchantIdSchema, merchantId, 'merchantId');
   if (Number.isNaN(until.getTime())) throw new ServerError('bad_request', 'until: not a date');
   // The records are claimed first and the totals summed from exactly the rows claimed: under
-  // PostgreSQL's READ COMMITTED a batch that commits between a SUM and the UPDATE would otherwise be
-  // claimed without being counted. The UPDATE takes each row's lock; a statement made at the same
-  // moment by another process waits for it, re-checks `statement_id IS NULL` and skips those rows.
+  // PostgreSQL's READ COMMITTED a batch that commits between a SUM and the claim would otherwise be
+  // claimed without being counted. A claim is a row of statement_records keyed by the record (see the
+  // migration): a statement made at the same moment by another process waits on each record the
+  // first one inserted, then skips it (ON CONFLICT DO NOTHING), so no record is in two statements
+  // and each statement's totals are those of the claims it inserted.
   return store.sql.tx(async (t) => {
     const id = `ST-${now.toISOString().slice(0, 10).replace(/-/g, '')}-${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
     const nowIso = now.toISOString();
@@ -37,23 +39,26 @@ export async function createStatement(
       'INSERT INTO statements (statement_id, merchant_id, period_until, status, total_fen, record_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [id, merchantId, until.toISOString(), 'draft', 0, 0, nowIso, nowIso],
     );
-    const claim = [id, nowIso, merchantId, until.toISOString()];
-    const where = "merchant_id = ? AND status = 'accepted' AND statement_id IS NULL AND time <= ?";
-    const net = "SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END)";
-    // PostgreSQL sums the rows as the UPDATE claims them (one pass over them); SQLite, which
-    // has no UPDATE in a WITH, sums them afterwards by statement id.
+    const claim = `INSERT INTO statement_records (rid, statement_id, net_fen)
+      SELECT r.rid, ?, CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END FROM records r
+       WHERE r.merchant_id = ? AND r.status = 'accepted' AND r.time <= ?
+         AND NOT EXISTS (SELECT 1 FROM statement_records c WHERE c.rid = r.rid)
+      ON CONFLICT (rid) DO NOTHING`;
+    const params = [id, merchantId, until.toISOString()];
+    // PostgreSQL sums the claims as it inserts them (one pass); SQLite, which has no INSERT in a
+    // WITH (and runs one writer at a time), sums them afterwards by statement.
     const sums =
       t.dialect === 'postgres'
         ? await t.get<{ total: number | null; n: number }>(
-            `WITH claimed AS (UPDATE records SET statement_id = ?, updated_at = ? WHERE ${where} RETURNING type, amount_fen)
-             SELECT ${net} AS total, count(*) AS n FROM claimed`,
-            claim,
+            `WITH claimed AS (${claim} RETURNING net_fen) SELECT SUM(net_fen) AS total, count(*) AS n FROM claimed`,
+            params,
           )
-        : (await t.run(`UPDATE records SET statement_id = ?, updated_at = ? WHERE ${where}`, claim)).changes === 0
+        : (await t.run(claim, params)).changes === 0
           ? { total: 0, n: 0 }
-          : await t.get<{ total: number | null; n: number }>(`SELECT ${net} AS total, count(*) AS n FROM records WHERE statement_id = ?`, [
-              id,
-            ]);
+          : await t.get<{ total: number | null; n: number }>(
+              'SELECT SUM(net_fen) AS total, count(*) AS n FROM statement_records WHERE statement_id = ?',
+              [id],
+            );
     if (Number(sums?.n ?? 0) === 0) {
       await t.run('DELETE FROM statements WHERE statement_id = ?', [id]);
       return null;
@@ -92,23 +97,61 @@ export async function listStatements(store: ProgramStore, merchantId?: string): 
     : store.sql.all<StatementRow>('SELECT * FROM statements ORDER BY created_at');
 }
 
-/** What a till learns about its records (changed since `cursor`) and its merchant's statements. */
+/** Most record changes in one status reply; the till asks again from the cursor for the rest. */
+const STATUS_PAGE = 20_000;
+/**
+ * A statement is stamped when its transaction starts and seen when it commits, seconds later for a
+ * big one; a till that asked in between holds a cursor past its stamp. Claims of statements made
+ * this long before the cursor are given again (a till stores them idempotently), so none is missed.
+ */
+export const CLAIM_LOOKBACK_MS = 10 * 60_000;
+
+type StatusRecordRow = {
+  record_id: string;
+  status: 'accepted' | 'rejected';
+  reason: StatusResponse['records'][number]['reason'];
+  statement_id: string | null;
+};
+
+/**
+ * What a till learns about its records (changed since `cursor`) and its merchant's statements. Two
+ * kinds of change: a record's status (its updated_at moves past the cursor) and a statement's claim
+ * of it (the statement was made after the cursor, or just before: CLAIM_LOOKBACK_MS). The cursor is
+ * the latest change given; when a page of statuses is full, claims of statements made after its
+ * last one wait for the next ask.
+ */
 export async function deviceStatus(store: ProgramStore, deviceId: string, cursor: string): Promise<StatusResponse> {
   const device = await store.sql.get<{ merchant_id: string }>('SELECT merchant_id FROM devices WHERE device_id = ?', [deviceId]);
   if (!device) throw new ServerError('unknown_device', 'this till is not enrolled');
-  const records = await store.sql.all<{
-    record_id: string;
-    status: 'accepted' | 'rejected';
-    reason: StatusResponse['records'][number]['reason'];
-    statement_id: string | null;
-    updated_at: string;
-  }>(
-    'SELECT record_id, status, reason, statement_id, updated_at FROM records WHERE device_id = ? AND updated_at > ? ORDER BY updated_at LIMIT 20000',
+  const changed = await store.sql.all<StatusRecordRow & { updated_at: string }>(
+    `SELECT r.record_id, r.status, r.reason, c.statement_id, r.updated_at
+       FROM records r LEFT JOIN statement_records c ON c.rid = r.rid
+      WHERE r.device_id = ? AND r.updated_at > ? ORDER BY r.updated_at LIMIT ${STATUS_PAGE}`,
     [deviceId, cursor],
   );
   const statements = await listStatements(store, device.merchant_id);
+  const upTo = changed.length === STATUS_PAGE ? changed[changed.length - 1]!.updated_at : null;
+  const since = Number.isNaN(Date.parse(cursor)) ? cursor : new Date(Date.parse(cursor) - CLAIM_LOOKBACK_MS).toISOString();
+  const newStatements = statements
+    .filter((s) => s.created_at > since && (upTo === null || s.created_at <= upTo))
+    .map((s) => s.statement_id);
+  const claimed = newStatements.length
+    ? await store.sql.all<StatusRecordRow>(
+        `SELECT r.record_id, r.status, r.reason, c.statement_id
+           FROM records r JOIN statement_records c ON c.rid = r.rid
+          WHERE r.device_id = ? AND c.statement_id IN (${newStatements.map(() => '?').join(', ')})`,
+        [deviceId, ...newStatements],
+      )
+    : [];
+  const byId = new Map<string, StatusRecordRow>();
+  for (const r of [...changed, ...claimed]) byId.set(r.record_id, r);
+  const latest = [
+    cursor,
+    ...changed.map((r) => r.updated_at),
+    ...statements.filter((s) => newStatements.includes(s.statement_id)).map((s) => s.created_at),
+  ];
   return {
-    records: records.map((r) => ({ id: r.record_id, status: r.status, reason: r.reason, statementId: r.statement_id })),
+    records: [...byId.values()].map((r) => ({ id: r.record_id, status: r.status, reason: r.reason, statementId: r.statement_id })),
     statements: statements.map((s) => ({
       statementId: s.statement_id,
       status: s.status,
@@ -120,6 +163,6 @@ export async function deviceStatus(store: ProgramStore, deviceId: string, cursor
       paidAt: s.paid_at,
       payoutReference: s.payout_reference,
     })),
-    cursor: records.length ? records[records.length - 1]!.updated_at : cursor,
+    cursor: latest.reduce((a, b) => (b > a ? b : a)),
   };
 }
