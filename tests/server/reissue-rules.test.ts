@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeyFiles } from '../../src/server/program/keyFiles';
 import { Program } from '../../src/server/program/program';
 import { openProgramStore, type ProgramStore } from '../../src/server/store/programStore';
+import { judgeVoucherUse, loadVoucherContext } from '../../src/server/sync/voucherRules';
 import { tempDir } from '../helpers/tmp';
 
 /**
@@ -92,6 +93,46 @@ describe('re-issuing vouchers', () => {
     await spend(first.voucherId, 5000);
     const second = (await program.reissue({ voucherIds: [first.voucherId] })).issued[0]!;
     expect(second).toMatchObject({ faceValueFen: 15_000, lineage: v!.voucherId, replaces: first.voucherId });
+  });
+
+  it('a re-issue chain shares one budget however many vouchers a batch names (one lock statement, or chunks above 500)', async () => {
+    const [v] = await program.issueVouchers({ campaignId: 2, count: 1, faceValueFen: 20_000 });
+    await spend(v!.voucherId, 15_000);
+    const card = (await program.reissue({ voucherIds: [v!.voucherId] })).issued[0]!;
+    await spend(card.voucherId, 1000);
+    const others = (await program.issueVouchers({ campaignId: 2, count: 600, faceValueFen: 20_000 })).map((o) => o.voucherId);
+    const use = (voucherId: string, amountFen: number) => ({
+      voucherId,
+      campaignId: 2,
+      kind: 'balance' as const,
+      amountFen,
+      forfeitedFen: 0,
+      time: now.toISOString(),
+      categories: {},
+      saleId: 'late-sale',
+      authorization: 'offline',
+    });
+    for (const named of [
+      [card.voucherId],
+      [card.voucherId, ...others.slice(0, 10)],
+      [...others.slice(0, 300), card.voucherId, ...others.slice(300)],
+    ]) {
+      await store.sql.tx(async (t) => {
+        const ctx = await loadVoucherContext(t, named, 'D1');
+        // The old card is read with the new one, whichever way the vouchers were locked.
+        expect(ctx.state.get(v!.voucherId)?.budget.members.sort()).toEqual([v!.voucherId, card.voucherId].sort());
+        expect(ctx.state.get(card.voucherId)?.budget).toMatchObject({ faceValueFen: 20_000, net: 16_000, live: 2 });
+        expect(ctx.state.size).toBe(named.length + 1);
+        // A late offline record on the old card: ¥40 is left of the chain's ¥200, whichever card.
+        expect(judgeVoucherUse(ctx, use(v!.voucherId, 4001), 'M1')).toBe('over_balance');
+        expect(judgeVoucherUse(ctx, use(v!.voucherId, 4000), 'M1')).toBeNull();
+        expect(judgeVoucherUse(ctx, use(card.voucherId, 4000), 'M1')).toBeNull();
+        // A voucher of no chain keeps a budget of its own.
+        const plain = named[named.length - 1]!;
+        if (plain !== card.voucherId)
+          expect(ctx.state.get(plain)?.budget).toMatchObject({ faceValueFen: 20_000, net: 0, members: [plain] });
+      });
+    }
   });
 
   it('used, spent, revoked and unknown vouchers are skipped, each with its reason', async () => {
