@@ -1,6 +1,6 @@
 // Mutation testing of the rules money and trust depend on (issue 16): `npm run mutate`, never part of
 // `npm test` (a whole run takes hours on two cores). Incremental: the result of each mutant is kept in
-// reports/stryker-incremental.json, so a second run re-tests only mutants in code or tests that changed.
+// mutation/stryker-incremental.json, so a second run re-tests only mutants in code or tests that changed.
 // The score (killed ÷ (killed + survived), timeouts count as killed) is in the clear-text table and in
 // reports/mutation/mutation.html; copy it into bench/out/latest.json as `mutation_score_critical`.
 import fs from 'node:fs';
@@ -54,7 +54,10 @@ export default {
   timeoutMS: 10_000,
   // The first run of every related test, with per-test coverage, takes minutes on a busy two-core machine.
   dryRunTimeoutMinutes: 30,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // event-recorder: one file per mutant as it is tested (reports/mutation/events), so a run stopped
+  // before its end still says what it found: `node scripts/mutation-progress.mjs`.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: `reports/mutation${run}/events` },
   htmlReporter: { fileName: `reports/mutation${run}/mutation.html` },
   jsonReporter: { fileName: `reports/mutation${run}/mutation.json` },
   thresholds: { high: 90, low: 85, break: null },

@@ -106,6 +106,25 @@ describe.each(STORES)('online authorization rules on $name', (kind) => {
     expect(r.status).toBe(409);
     expect(r.body).toEqual({ error: { code: 'idempotency_conflict', message: 'this idempotency key belongs to another till' } });
   });
+
+  it('a hold captured by its sale in a batch is spent once: a second sale of the voucher in the same batch is not refused for it', async () => {
+    const till = await rawTill(ctx.world, 'M1');
+    const [v] = await ctx.world.issue('child', 1); // ￥200 balance
+    const saleId = crypto.randomUUID();
+    const approved = await ask(till, v!, 2, 15_000, `${saleId}:${v!.voucherId}`);
+    expect(approved.body).toMatchObject({ status: 'approved', approvedFen: 15_000 });
+    const { authorizationId } = approved.body as { authorizationId: string };
+    const paid = till.record({ voucherId: v!.voucherId, amountFen: 15_000, saleId, authorization: authorizationId });
+    // The rest of the voucher, ￥50, in a later sale recorded offline: ￥150 + ￥50 is the voucher's ￥200.
+    const rest = till.record({ voucherId: v!.voucherId, amountFen: 5000 });
+    const over = till.record({ voucherId: v!.voucherId, amountFen: 1 });
+    expect((await till.upload([paid, rest, over])).body.results!.map((r) => [r.status, r.reason])).toEqual([
+      ['accepted', null],
+      ['accepted', null],
+      ['rejected', 'over_balance'],
+    ]);
+    expect(await authorizations()).toEqual([{ status: 'captured', reason: null }]);
+  });
 });
 
 describe.each(STORES)('contacts a till makes on $name', (kind) => {

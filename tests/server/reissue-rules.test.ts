@@ -135,6 +135,35 @@ describe('re-issuing vouchers', () => {
     }
   });
 
+  it('a new card never pays more than its own face value, though the chain has room (a hold it was re-issued without, released later)', async () => {
+    const [v] = await program.issueVouchers({ campaignId: 2, count: 1, faceValueFen: 20_000 });
+    await spend(v!.voucherId, 15_000);
+    await hold(v!.voucherId, 3000, new Date(now.getTime() + 60_000));
+    const card = (await program.reissue({ voucherIds: [v!.voucherId] })).issued[0]!;
+    expect(card.faceValueFen).toBe(2000); // ￥200 − ￥150 spent − ￥30 held
+    await store.sql.run("UPDATE authorizations SET status = 'released'");
+    const use = (amountFen: number) => ({
+      voucherId: card.voucherId,
+      campaignId: 2,
+      kind: 'balance' as const,
+      amountFen,
+      forfeitedFen: 0,
+      time: now.toISOString(),
+      categories: {},
+      saleId: 'sale',
+      authorization: 'offline',
+    });
+    const judge = (amountFen: number) =>
+      store.sql.tx(async (t) => judgeVoucherUse(await loadVoucherContext(t, [card.voucherId], 'D1'), use(amountFen), 'M1'));
+    // The chain has ￥50 left, the card ￥20: the card's own value binds.
+    expect(await judge(2000)).toBeNull();
+    expect(await judge(2001)).toBe('over_balance');
+    // Another till's live hold on the card counts against the card's own value too.
+    await hold(card.voucherId, 1500, new Date(now.getTime() + 60_000));
+    expect(await judge(500)).toBeNull();
+    expect(await judge(501)).toBe('over_balance');
+  });
+
   it('used, spent, revoked and unknown vouchers are skipped, each with its reason', async () => {
     const [used, fresh] = await program.issueVouchers({ campaignId: 1, count: 2, faceValueFen: 5000 });
     const [spent] = await program.issueVouchers({ campaignId: 2, count: 1, faceValueFen: 2000 });

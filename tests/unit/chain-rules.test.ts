@@ -314,12 +314,14 @@ describe('the till’s journal in SQLite', () => {
     const a = append({ lines: [line], listVersions: { apl: 3, shop: 1 } });
     const b = append({ saleId: 's2', lines: [line] });
     const c = append({ saleId: 's3' });
-    expect(journal.range(1, 10)).toEqual([a, b, c]);
+    // List versions without lines (a sale made with the lists, none of whose lines is listed) are kept too.
+    const d = append({ saleId: 's4', listVersions: { apl: 4, shop: 0 } });
+    expect(journal.range(1, 10)).toEqual([a, b, c, d]);
     expect(journal.range(3, 1)[0]).not.toHaveProperty('lines');
     // Stored as NULL, not as an empty detail, for a record that carries none.
     expect(db.prepare('SELECT detail FROM journal WHERE seq = 3').get()).toEqual({ detail: null });
     expect(db.prepare('SELECT detail FROM journal WHERE seq = 2').get()).not.toEqual({ detail: null });
-    expect(journal.verify()).toMatchObject({ ok: true, count: 3 });
+    expect(journal.verify()).toMatchObject({ ok: true, count: 4 });
   });
 
   it('a stored chain verifies from the last retention checkpoint, voids of purged redemptions included', () => {
