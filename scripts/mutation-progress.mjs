@@ -25,7 +25,9 @@ for (const name of fs.readdirSync(dir).sort()) {
   if (event.status === 'Killed' || event.status === 'Timeout') m.killed++;
   else if (event.status === 'Survived' || event.status === 'NoCoverage') {
     m.survived++;
-    m.survivors.push(`  ${file}:${event.location.start.line}:${event.location.start.column} ${event.mutatorName} → ${JSON.stringify(event.replacement)} (${event.status})`);
+    m.survivors.push(
+      `  ${file}:${event.location.start.line}:${event.location.start.column} ${event.mutatorName} → ${JSON.stringify(event.replacement)} (${event.status})`,
+    );
   }
   perModule.set(file, m);
 }
@@ -37,5 +39,7 @@ for (const [file, m] of [...perModule].sort()) {
   survived += m.survived;
   process.stdout.write(`${file}: ${pct(m.killed, m.survived)} (${m.killed} killed, ${m.survived} survived)\n`);
 }
-process.stdout.write(`so far: ${pct(killed, survived)} (${killed} killed, ${survived} survived${planned ? ` of ${planned} planned` : ''})\n`);
+process.stdout.write(
+  `so far: ${pct(killed, survived)} (${killed} killed, ${survived} survived${planned ? ` of ${planned} planned` : ''})\n`,
+);
 for (const m of perModule.values()) for (const s of m.survivors) process.stdout.write(`${s}\n`);
