@@ -36,7 +36,7 @@ export default {
     'src/shared/domain/categories.ts',
     // Only the till's offline limits in checkout.ts (the quote computation and the exposure query).
     checkoutLines('private compute(', 'alloc: main, alternative };'),
-    checkoutLines('private offlineExposure(', 'return row?.n ?? 0;'),
+    checkoutLines('private offlineExposure(', 'return row.n ?? 0;'),
     'src/core/auth/users.ts',
     'src/trust/verifyVoucher.ts',
     'src/trust/trustedManifest.ts',

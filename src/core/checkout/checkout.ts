@@ -421,7 +421,7 @@ export class Checkout {
       .prepare<[number, string], { n: number | null }>(
         "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS n FROM journal WHERE campaign_id = ? AND authorization = 'offline' AND time >= ?",
       )
-      .get(campaignId, sinceIso);
-    return row?.n ?? 0;
+      .get(campaignId, sinceIso)!; // an aggregate without GROUP BY always gives one row
+    return row.n ?? 0;
   }
 }

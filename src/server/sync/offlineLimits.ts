@@ -220,6 +220,7 @@ class SumFromTime {
   }
   /** `time` is one of the times given to the constructor. */
   add(time: number, amount: number): void {
+    // Stryker disable next-line EqualityOperator: a typed array ignores a write past its end
     for (let i = this.firstAtLeast(time) + 1; i < this.tree.length; i += i & -i) this.tree[i]! += amount;
   }
   atLeast(time: number): number {
