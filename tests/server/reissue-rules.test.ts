@@ -64,6 +64,19 @@ describe('re-issuing vouchers', () => {
       [`h-${++seq}`, `k-${seq}`, voucherId, amountFen, now.toISOString(), expiresAt.toISOString()],
     );
 
+  /** A sale of the child campaign's balance voucher, recorded offline, as the rules judge it. */
+  const use = (voucherId: string, amountFen: number) => ({
+    voucherId,
+    campaignId: 2,
+    kind: 'balance' as const,
+    amountFen,
+    forfeitedFen: 0,
+    time: now.toISOString(),
+    categories: {},
+    saleId: 'late-sale',
+    authorization: 'offline',
+  });
+
   it('a balance voucher is re-issued for what is left after spending and live holds; an ended hold keeps nothing', async () => {
     const [v] = await program.issueVouchers({ campaignId: 2, count: 1, faceValueFen: 20_000 });
     await spend(v!.voucherId, 3000);
@@ -101,17 +114,6 @@ describe('re-issuing vouchers', () => {
     const card = (await program.reissue({ voucherIds: [v!.voucherId] })).issued[0]!;
     await spend(card.voucherId, 1000);
     const others = (await program.issueVouchers({ campaignId: 2, count: 600, faceValueFen: 20_000 })).map((o) => o.voucherId);
-    const use = (voucherId: string, amountFen: number) => ({
-      voucherId,
-      campaignId: 2,
-      kind: 'balance' as const,
-      amountFen,
-      forfeitedFen: 0,
-      time: now.toISOString(),
-      categories: {},
-      saleId: 'late-sale',
-      authorization: 'offline',
-    });
     for (const named of [
       [card.voucherId],
       [card.voucherId, ...others.slice(0, 10)],
@@ -142,19 +144,8 @@ describe('re-issuing vouchers', () => {
     const card = (await program.reissue({ voucherIds: [v!.voucherId] })).issued[0]!;
     expect(card.faceValueFen).toBe(2000); // ￥200 − ￥150 spent − ￥30 held
     await store.sql.run("UPDATE authorizations SET status = 'released'");
-    const use = (amountFen: number) => ({
-      voucherId: card.voucherId,
-      campaignId: 2,
-      kind: 'balance' as const,
-      amountFen,
-      forfeitedFen: 0,
-      time: now.toISOString(),
-      categories: {},
-      saleId: 'sale',
-      authorization: 'offline',
-    });
     const judge = (amountFen: number) =>
-      store.sql.tx(async (t) => judgeVoucherUse(await loadVoucherContext(t, [card.voucherId], 'D1'), use(amountFen), 'M1'));
+      store.sql.tx(async (t) => judgeVoucherUse(await loadVoucherContext(t, [card.voucherId], 'D1'), use(card.voucherId, amountFen), 'M1'));
     // The chain has ￥50 left, the card ￥20: the card's own value binds.
     expect(await judge(2000)).toBeNull();
     expect(await judge(2001)).toBe('over_balance');
