@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { StatusResponse } from '../../shared/sync/protocol';
 import { checkInput, merchantIdSchema, payoutReferenceSchema, statementIdSchema } from '../program/inputs';
 import type { ProgramStore } from '../store/programStore';
+import { inList } from '../store/sqlDriver';
 import { ServerError } from './errors';
 
 export interface StatementRow {
@@ -132,24 +133,22 @@ export async function deviceStatus(store: ProgramStore, deviceId: string, cursor
   const statements = await listStatements(store, device.merchant_id);
   const upTo = changed.length === STATUS_PAGE ? changed[changed.length - 1]!.updated_at : null;
   const since = Number.isNaN(Date.parse(cursor)) ? cursor : new Date(Date.parse(cursor) - CLAIM_LOOKBACK_MS).toISOString();
-  const newStatements = statements
-    .filter((s) => s.created_at > since && (upTo === null || s.created_at <= upTo))
-    .map((s) => s.statement_id);
-  const claimed = newStatements.length
+  const fresh = statements.filter((s) => s.created_at > since && (upTo === null || s.created_at <= upTo));
+  const ids = inList(
+    store.sql,
+    'c.statement_id',
+    fresh.map((s) => s.statement_id),
+  );
+  const claimed = fresh.length
     ? await store.sql.all<StatusRecordRow>(
         `SELECT r.record_id, r.status, r.reason, c.statement_id
-           FROM records r JOIN statement_records c ON c.rid = r.rid
-          WHERE r.device_id = ? AND c.statement_id IN (${newStatements.map(() => '?').join(', ')})`,
-        [deviceId, ...newStatements],
+           FROM records r JOIN statement_records c ON c.rid = r.rid WHERE r.device_id = ? AND ${ids.sql}`,
+        [deviceId, ...ids.params],
       )
     : [];
   const byId = new Map<string, StatusRecordRow>();
   for (const r of [...changed, ...claimed]) byId.set(r.record_id, r);
-  const latest = [
-    cursor,
-    ...changed.map((r) => r.updated_at),
-    ...statements.filter((s) => newStatements.includes(s.statement_id)).map((s) => s.created_at),
-  ];
+  const latest = [cursor, ...changed.map((r) => r.updated_at), ...fresh.map((s) => s.created_at)];
   return {
     records: [...byId.values()].map((r) => ({ id: r.record_id, status: r.status, reason: r.reason, statementId: r.statement_id })),
     statements: statements.map((s) => ({
