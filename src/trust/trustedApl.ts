@@ -15,6 +15,7 @@ import {
 } from '../shared/apl/apl';
 import { ELIGIBLE_CATEGORIES } from '../shared/domain/categories';
 import { sign, verify } from './ed25519';
+import { firstIssue } from '../shared/validation/firstIssue';
 
 /**
  * Trust in the program's lists (issue 11), for the till (which installs them) and the program
@@ -219,8 +220,8 @@ export function verifySignedShopList(
   if ((json as { format?: unknown } | null)?.format !== SHOP_LIST_FORMAT) return refuse('malformed', 'not a shop list');
   const parsed = shopListDocumentSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse('malformed', `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    const { path, message } = firstIssue(parsed.error);
+    return refuse('malformed', `${path.join('.')}: ${message}`);
   }
   const doc = parsed.data;
   if (opts.programId !== undefined && doc.programId !== opts.programId)

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { PosError } from '../shared/api/errors';
 import { MANIFEST_SIGNING_CONTEXT, manifestSchema, signedManifestSchema, type Campaign, type Manifest } from '../shared/voucher/manifest';
 import { publicKeyFromBase64url, verify } from './ed25519';
+import { firstIssue } from '../shared/validation/firstIssue';
 
 /** An issuer key ready for the scan path; `revoked`: the program withdrew it, so none of its tokens is good. */
 export interface IndexedKey {
@@ -22,10 +23,10 @@ export interface TrustedManifest {
   readonly serverKeys: ReadonlyMap<number, KeyObject>;
 }
 
-const CONTEXT = Buffer.from(MANIFEST_SIGNING_CONTEXT, 'utf8');
+const CONTEXT = Buffer.from(MANIFEST_SIGNING_CONTEXT);
 
 export function manifestSigningInput(manifestJson: string): Buffer {
-  return Buffer.concat([CONTEXT, Buffer.from(manifestJson, 'utf8')]);
+  return Buffer.concat([CONTEXT, Buffer.from(manifestJson)]);
 }
 
 /**
@@ -34,8 +35,7 @@ export function manifestSigningInput(manifestJson: string): Buffer {
  */
 export function trustManifest(signed: unknown, rootKey: KeyObject): TrustedManifest {
   const envelope = signedManifestSchema.safeParse(signed);
-  if (!envelope.success)
-    throw new PosError('manifest_invalid', `signed manifest envelope: ${envelope.error.issues[0]?.message ?? 'invalid'}`);
+  if (!envelope.success) throw new PosError('manifest_invalid', `signed manifest envelope: ${firstIssue(envelope.error).message}`);
   const { manifest: text, signature } = envelope.data;
   if (!verify(rootKey, manifestSigningInput(text), Buffer.from(signature, 'base64url'))) {
     throw new PosError('manifest_bad_signature', 'manifest signature does not verify with the program key');
@@ -48,8 +48,8 @@ export function trustManifest(signed: unknown, rootKey: KeyObject): TrustedManif
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PosError('manifest_invalid', `manifest ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    const { path, message } = firstIssue(parsed.error);
+    throw new PosError('manifest_invalid', `manifest ${path.join('.')}: ${message}`);
   }
   return indexManifest(parsed.data);
 }

@@ -76,9 +76,7 @@ function judgeFields(
   if (now + skew < fields.validFrom * 1000) return { ok: false, code: 'not_yet_valid', voucher };
   if (now - skew > fields.validUntil * 1000) return { ok: false, code: 'expired', voucher };
   if (now + skew < campaign.fromMs || now - skew > campaign.untilMs) return { ok: false, code: 'campaign_not_active', voucher };
-  const everywhere = campaign.merchants.includes('*');
-  if (!everywhere && (ctx.merchantId === null || !campaign.merchants.includes(ctx.merchantId))) {
-    return { ok: false, code: 'not_at_this_shop', voucher };
-  }
+  // '*' opens a campaign to every shop; a till not yet enrolled (merchant null) is no named shop.
+  if (!campaign.merchants.some((m) => m === '*' || m === ctx.merchantId)) return { ok: false, code: 'not_at_this_shop', voucher };
   return { ok: true, voucher, campaign };
 }

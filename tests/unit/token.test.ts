@@ -5,6 +5,8 @@ import { DEFAULT_CLOCK_SKEW_MS, verifyVoucher, type VerifyContext } from '../../
 import { base45Decode, base45Encode, BASE45_ALPHABET } from '../../src/shared/voucher/base45';
 import { decodeToken, encodePayload, holderCode, TOKEN_CHARS, TOKEN_HEADER, type VoucherFields } from '../../src/shared/voucher/token';
 import { REFUSAL_CODES, type VoucherVerdict } from '../../src/shared/voucher/verdict';
+import { generateKeyPair, rawPublicKey } from '../../src/trust/ed25519';
+import { signHolderTicket } from '../../src/trust/holderTicket';
 import { testCampaign, testIssuer, testManifest, trusted } from '../helpers/issuer';
 
 const issuer = testIssuer(1);
@@ -230,6 +232,56 @@ describe('verifyVoucher', () => {
     expect(at(until + skew)).toBe('valid');
     expect(at(until + skew + 1)).toBe('expired');
     expect(code(verifyVoucher(token, ctx({ nowMs: until + 1, skewMs: 0 })))).toBe('expired');
+  });
+
+  it('the issuing key’s window has the same clock tolerance at both ends, and no more', () => {
+    const from = '2026-11-10T00:00:00Z';
+    const until = '2026-11-30T00:00:00Z';
+    const windowed = testIssuer(1, { from, until });
+    const m = trusted(testManifest({ keys: [windowed.key], campaigns: [testCampaign()] }));
+    const { token } = windowed.token();
+    const at = (ms: number) => code(verifyVoucher(token, ctx({ manifest: m, nowMs: ms })));
+    const skew = DEFAULT_CLOCK_SKEW_MS;
+    expect(at(Date.parse(from) - skew - 1)).toBe('key_not_valid');
+    expect(at(Date.parse(from) - skew)).toBe('valid');
+    expect(at(Date.parse(until) + skew - 1)).toBe('valid');
+    expect(at(Date.parse(until) + skew)).toBe('valid');
+    expect(at(Date.parse(until) + skew + 1)).toBe('key_not_valid');
+  });
+
+  it('the campaign’s dates bind at both ends with the clock tolerance, inside a voucher valid for longer', () => {
+    // The voucher (June 2026 to June 2027) and its key (2026 to 2028) are valid all along; only the
+    // campaign's own dates decide.
+    const from = '2026-11-10T00:00:00Z';
+    const until = '2026-11-30T00:00:00Z';
+    const m = trusted(testManifest({ keys: [issuer.key], campaigns: [testCampaign({ validFrom: from, validUntil: until })] }));
+    const { token } = issuer.token();
+    const at = (ms: number) => code(verifyVoucher(token, ctx({ manifest: m, nowMs: ms })));
+    const skew = DEFAULT_CLOCK_SKEW_MS;
+    expect(at(Date.parse(from) - skew - 1)).toBe('campaign_not_active');
+    expect(at(Date.parse(from) - skew)).toBe('valid');
+    expect(at(Date.parse(until) + skew - 1)).toBe('valid');
+    expect(at(Date.parse(until) + skew)).toBe('valid');
+    expect(at(Date.parse(until) + skew + 1)).toBe('campaign_not_active');
+  });
+
+  it('a holder ticket is judged by the manifest like the voucher it stands for', () => {
+    const server = generateKeyPair();
+    const serverKey = { keyId: 3, publicKey: rawPublicKey(server.publicKey).toString('base64url') };
+    const m = trusted(testManifest({ keys: [issuer.key], campaigns: [testCampaign()], serverKeys: [serverKey] }));
+    const { fields } = issuer.token();
+    const ticket = signHolderTicket({ keyId: 3, privateKey: server.privateKey }, fields, 'till-a', NOW);
+    const at = (over: Partial<VerifyContext>) => verifyVoucher(ticket, ctx({ manifest: m, deviceId: 'till-a', ...over }));
+    expect(at({})).toMatchObject({ ok: true, byHolderCode: true, voucher: fields });
+    // Before the till has a manifest it knows no server key: refused, never thrown.
+    expect(at({ manifest: null })).toEqual({ ok: false, code: 'no_manifest' });
+    // Refused at another till, but the cashier still sees which voucher it was.
+    expect(at({ deviceId: 'till-b' })).toEqual({ ok: false, code: 'ticket_other_till', voucher: fields });
+    // The server key vouches for the fields; the manifest still decides on them.
+    const ended = trusted(
+      testManifest({ keys: [issuer.key], campaigns: [testCampaign({ validUntil: '2026-11-01T00:00:00Z' })], serverKeys: [serverKey] }),
+    );
+    expect(at({ manifest: ended })).toEqual({ ok: false, code: 'campaign_not_active', voucher: fields });
   });
 
   it('a campaign that has ended stops its vouchers even if they say otherwise', () => {

@@ -3,6 +3,7 @@ import { PosError } from '../../shared/api/errors';
 import { isMethodName, posApiContract, type Access, type DomainContract, type PosApiContract } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
 import type { Logger } from '../system/log';
+import { firstIssue } from '../../shared/validation/firstIssue';
 
 /** What a bridge knows about the caller: the session it presented, if any. */
 export interface CallContext {
@@ -42,9 +43,9 @@ export function createDispatcher(
       const spec = posApiContract[method];
       const parsed = (spec.input as z.ZodType).safeParse(args ?? {});
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = ['args', ...(issue?.path ?? []).map(String)].join('.');
-        throw new PosError('validation', `${method}: ${field}: ${issue?.message ?? 'invalid'}`, { field });
+        const { path, message } = firstIssue(parsed.error);
+        const field = ['args', ...path].join('.');
+        throw new PosError('validation', `${method}: ${field}: ${message}`, { field });
       }
       const access: Access = spec.access;
       if (access !== 'public') authorize(access, roleOf(ctx, !('polled' in spec && spec.polled)));

@@ -31,6 +31,7 @@ import { registerListRoutes } from './listRoutes';
 import { signedRequests } from './signedRequests';
 import { ServerMetrics } from './metrics';
 import { hashToken } from './operators';
+import { firstIssue } from '../../shared/validation/firstIssue';
 
 export interface ProgramServerOptions {
   store: ProgramStore;
@@ -121,8 +122,8 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   const parse = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => {
     const r = schema.safeParse(body);
     if (!r.success) {
-      const issue = r.error.issues[0];
-      throw new ServerError('bad_request', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+      const { path, message } = firstIssue(r.error);
+      throw new ServerError('bad_request', `${path.join('.') || 'body'}: ${message}`);
     }
     return r.data;
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ServerError } from '../sync/errors';
+import { firstIssue } from '../../shared/validation/firstIssue';
 
 /**
  * Every value an operator gives the program (over HTTP or on the command line) has a schema here,
@@ -55,7 +56,7 @@ export const statementParamsSchema = z.strictObject({ id: statementIdSchema });
 export function checkInput<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = [field, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.') || 'value';
-  throw new ServerError('bad_request', `${where}: ${issue?.message ?? 'invalid'}`);
+  const { path, message } = firstIssue(r.error);
+  const where = [field, ...path].filter(Boolean).join('.') || 'value';
+  throw new ServerError('bad_request', `${where}: ${message}`);
 }
