@@ -3,15 +3,28 @@ import iconv from 'iconv-lite';
 export interface DecodedReceipt {
   /** Printed text lines, columns reconstructed from absolute positions, trailing spaces removed. */
   lines: string[];
-  /** Payloads of native QR codes (GS ( k). */
+  /** Payloads of the native QR codes printed (GS ( k: stored with fn 80, printed with fn 81). */
   qr: string[];
-  /** Raster images (GS v 0), e.g. QR codes for printers without native QR. */
+  /** How each printed native QR was set up: model (1, 2), module size in dots, error correction, alignment. */
+  qrFormat: QrFormat[];
+  /** Raster images (GS v 0), what every ESC/POS printer prints, e.g. QR codes for printers without native QR. */
   rasters: number;
+  /** Images through the newer graphics commands (GS 8 L, GS ( L), which older printers lack. */
+  graphics: number;
+  /** Line spacing last set: 'default' (ESC 2) or dots (ESC 3 n); null when never set. */
+  lineSpacing: 'default' | number | null;
   cuts: number;
   drawerKicks: number;
   statusQueries: number;
   /** True when Chinese mode (FS &) was on for every multi-byte text run. */
   chineseModeOk: boolean;
+}
+
+export interface QrFormat {
+  model: number;
+  moduleSize: number;
+  ecc: 'L' | 'M' | 'Q' | 'H';
+  align: 'left' | 'centre' | 'right';
 }
 
 const DOTS_PER_COLUMN = 12; // font A: 12 dots wide at 203 dpi
@@ -21,8 +34,23 @@ const DOTS_PER_COLUMN = 12; // font A: 12 dots wide at 203 dpi
  * what it does not know (an unknown command is an error, not silently skipped).
  */
 export function decodeEscpos(bytes: Buffer): DecodedReceipt {
-  const out: DecodedReceipt = { lines: [], qr: [], rasters: 0, cuts: 0, drawerKicks: 0, statusQueries: 0, chineseModeOk: true };
+  const out: DecodedReceipt = {
+    lines: [],
+    qr: [],
+    qrFormat: [],
+    rasters: 0,
+    graphics: 0,
+    lineSpacing: null,
+    cuts: 0,
+    drawerKicks: 0,
+    statusQueries: 0,
+    chineseModeOk: true,
+  };
   let chinese = false;
+  let align: QrFormat['align'] = 'left';
+  // The printer's QR symbol state (GS ( k): what a print command (fn 81) then prints. Model 2, size 3
+  // and correction L are typical power-on defaults; nothing stored until fn 80.
+  const qr = { model: 2, moduleSize: 3, ecc: 'L' as QrFormat['ecc'], data: null as string | null };
   let widthMul = 1;
   let line = '';
   let pending: number[] = [];
@@ -71,7 +99,18 @@ export function decodeEscpos(bytes: Buffer): DecodedReceipt {
       if (c === 0x40) {
         chinese = false;
         widthMul = 1;
+        align = 'left';
         i += 2;
+      } else if (c === 0x61) {
+        const n = bytes[i + 2]! % 48; // 0 / '0' left, 1 / '1' centre, 2 / '2' right
+        align = n === 1 ? 'centre' : n === 2 ? 'right' : 'left';
+        i += 3;
+      } else if (c === 0x32) {
+        out.lineSpacing = 'default';
+        i += 2;
+      } else if (c === 0x33) {
+        out.lineSpacing = bytes[i + 2]!;
+        i += 3;
       } else if (c === 0x70) {
         out.drawerKicks++;
         i += 5;
@@ -85,8 +124,7 @@ export function decodeEscpos(bytes: Buffer): DecodedReceipt {
         flushText();
         line += ' '.repeat(Math.round(((u16(i + 2) << 16) >> 16) / DOTS_PER_COLUMN));
         i += 4;
-      } else if ([0x4d, 0x20, 0x33, 0x7b, 0x2d, 0x45, 0x61, 0x74, 0x21, 0x52, 0x47, 0x56, 0x55, 0x72].includes(c)) i += 3;
-      else if (c === 0x32) i += 2;
+      } else if ([0x4d, 0x20, 0x7b, 0x2d, 0x45, 0x74, 0x21, 0x52, 0x47, 0x56, 0x55, 0x72].includes(c)) i += 3;
       else throw new Error(`unknown ESC 0x${c.toString(16)} at ${i}`);
     } else if (b === 0x1c) {
       flushText();
@@ -116,13 +154,21 @@ export function decodeEscpos(bytes: Buffer): DecodedReceipt {
         const len = u16(i + 3);
         const cn = bytes[i + 5];
         const fn = bytes[i + 6];
-        if (cn === 0x31 && fn === 0x50) out.qr.push(bytes.subarray(i + 8, i + 5 + len).toString('latin1'));
+        const arg = bytes[i + 7]!;
+        if (cn === 0x31 && fn === 0x41) qr.model = arg - 48;
+        else if (cn === 0x31 && fn === 0x43) qr.moduleSize = arg;
+        else if (cn === 0x31 && fn === 0x45) qr.ecc = (['L', 'M', 'Q', 'H'] as const)[arg - 48] ?? qr.ecc;
+        else if (cn === 0x31 && fn === 0x50) qr.data = bytes.subarray(i + 8, i + 5 + len).toString('latin1');
+        else if (cn === 0x31 && fn === 0x51 && qr.data !== null) {
+          out.qr.push(qr.data);
+          out.qrFormat.push({ model: qr.model, moduleSize: qr.moduleSize, ecc: qr.ecc, align });
+        }
         i += 5 + len;
       } else if (c === 0x38 && bytes[i + 2] === 0x4c) {
-        out.rasters++; // GS 8 L: graphics data, 32-bit length
+        out.graphics++; // GS 8 L: graphics data, 32-bit length
         i += 7 + bytes[i + 3]! + bytes[i + 4]! * 256 + bytes[i + 5]! * 65536 + bytes[i + 6]! * 16777216;
       } else if (c === 0x28 && bytes[i + 2] === 0x4c) {
-        i += 5 + u16(i + 3); // GS ( L: print stored graphics
+        i += 5 + u16(i + 3); // GS ( L: print the graphics GS 8 L stored (counted there)
       } else if (c === 0x76 && bytes[i + 2] === 0x30) {
         out.rasters++;
         i += 8 + u16(i + 4) * u16(i + 6);

@@ -109,6 +109,46 @@ describe('receipt', () => {
     expect(d.drawerKicks).toBe(1);
   });
 
+  for (const width of [58, 80] as const) {
+    it(`the printed lines are the preview's, exactly, with the QR where the preview puts it (${width} mm)`, () => {
+      const doc = receiptDocument(sampleSale, ctx(width));
+      const printed = decodeEscpos(toEscpos(doc, { width, qr: 'native', drawer: false, confirm: false })).lines;
+      const { lines, qrAt } = toPreviewLines(doc, width);
+      // The preview has no trailing spaces and no blank lines at the ends of its two parts.
+      for (const l of lines) expect(l, l).toBe(l.trimEnd());
+      expect(lines[qrAt - 1]).not.toBe('');
+      expect(lines.at(-1)).not.toBe('');
+      expect(printed.slice(0, qrAt)).toEqual(lines.slice(0, qrAt));
+      // After the QR the printer feeds (blank lines) before the text and before the cut.
+      expect(printed.slice(qrAt).filter((l) => l !== '')).toEqual(lines.slice(qrAt));
+    });
+  }
+
+  it('a printer with native QR draws it: model 2, 6-dot modules, correction M, centred, once, before the one cut', () => {
+    const bytes = toEscpos(receiptDocument(sampleSale, ctx(80)), { width: 80, qr: 'native', drawer: false, confirm: false });
+    const d = decodeEscpos(bytes);
+    expect(d.qr).toEqual([receiptQrPayload(sampleSale)]);
+    expect(d.qrFormat).toEqual([{ model: 2, moduleSize: 6, ecc: 'M', align: 'centre' }]);
+    expect(d.rasters + d.graphics).toBe(0);
+    expect(d.cuts).toBe(1);
+    expect(bytes.lastIndexOf(Buffer.from([0x1d, 0x56]))).toBeGreaterThan(bytes.indexOf(Buffer.from(receiptQrPayload(sampleSale))));
+    // Lines are printed compact (no extra spacing), as the preview shows them.
+    expect(d.lineSpacing).toBe(0);
+    // Such a printer speaks Epson's dialect, whose parameters are ASCII digits (ESC M '0': font A).
+    expect(bytes.includes(Buffer.from([0x1b, 0x4d, 0x30]))).toBe(true);
+  });
+
+  it('a printer without native QR gets the generic dialect: the QR as a GS v 0 raster image, one cut at the end', () => {
+    const bytes = toEscpos(receiptDocument(sampleSale, ctx(58)), { width: 58, qr: 'raster', drawer: false, confirm: false });
+    const d = decodeEscpos(bytes);
+    expect(d.qr).toEqual([]);
+    expect(d.rasters).toBe(1);
+    expect(d.graphics).toBe(0); // GS 8 L, which older printers lack, is never sent
+    expect(d.cuts).toBe(1);
+    expect(d.lineSpacing).toBe(0);
+    expect(bytes.includes(Buffer.from([0x1b, 0x4d, 0x00]))).toBe(true);
+  });
+
   it('the QR payload is ASCII only', () => {
     expect(receiptQrPayload(sampleSale)).toMatch(/^[\x20-\x7e]+$/);
   });

@@ -81,9 +81,13 @@ export function toEscpos(doc: ReceiptDoc, o: EscposOptions): Buffer {
   return Buffer.concat([o.drawer ? DRAWER_KICK : Buffer.alloc(0), ...parts, o.confirm ? STATUS_QUERY : Buffer.alloc(0)]);
 }
 
-/** The printer's own QR engine (GS ( k): model 2, module size 6, error correction M, centred. */
+/**
+ * The printer's own QR engine (GS ( k): model 2, module size 6, error correction M, centred, then a
+ * line feed. The payload is ASCII (receiptQrPayload), so its bytes are its characters. No alignment
+ * reset after it: the next part starts with receiptline's ESC @, which resets everything.
+ */
 function nativeQr(data: string): Buffer {
-  const d = Buffer.from(data, 'ascii');
+  const d = Buffer.from(data);
   const store = d.length + 3;
   return Buffer.concat([
     Buffer.from([0x1b, 0x61, 0x01]),
@@ -93,7 +97,7 @@ function nativeQr(data: string): Buffer {
     Buffer.from([0x1d, 0x28, 0x6b, store & 0xff, store >> 8, 0x31, 0x50, 0x30]),
     d,
     Buffer.from([0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30]),
-    Buffer.from([0x0a, 0x1b, 0x61, 0x00]),
+    Buffer.from([0x0a]),
   ]);
 }
 
