@@ -21,7 +21,8 @@ export interface DecodedReceipt {
 }
 
 export interface QrFormat {
-  model: number;
+  /** null: the job never chose, so the printer's own default (model 1 on some) would be used. */
+  model: number | null;
   moduleSize: number;
   ecc: 'L' | 'M' | 'Q' | 'H';
   align: 'left' | 'centre' | 'right';
@@ -48,9 +49,9 @@ export function decodeEscpos(bytes: Buffer): DecodedReceipt {
   };
   let chinese = false;
   let align: QrFormat['align'] = 'left';
-  // The printer's QR symbol state (GS ( k): what a print command (fn 81) then prints. Model 2, size 3
-  // and correction L are typical power-on defaults; nothing stored until fn 80.
-  const qr = { model: 2, moduleSize: 3, ecc: 'L' as QrFormat['ecc'], data: null as string | null };
+  // The printer's QR symbol state (GS ( k): what a print command (fn 81) then prints. Size 3 and
+  // correction L are typical power-on defaults; the model's default varies, so it is null until chosen.
+  const qr = { model: null as number | null, moduleSize: 3, ecc: 'L' as QrFormat['ecc'], data: null as string | null };
   let widthMul = 1;
   let line = '';
   let pending: number[] = [];

@@ -54,6 +54,7 @@ function chineseCommands(base: 'escpos' | 'generic'): receiptline.BaseCommand {
     hr: (width: number) => '-'.repeat(width),
   }) as unknown as receiptline.BaseCommand;
 }
+// Stryker disable next-line StringLiteral: built once at module load, before any mutant is active (every receipt test fails without it)
 const COMMANDS = { escpos: chineseCommands('escpos'), generic: chineseCommands('generic') };
 
 /**
@@ -101,13 +102,16 @@ function nativeQr(data: string): Buffer {
   ]);
 }
 
-/** The same receipt as plain text lines for the preview on screen, and where the QR goes among them. */
+/**
+ * The same receipt as plain text lines for the preview on screen, and where the QR goes among them.
+ * (receiptline's text command has no cut and no line spacing, so those options are not given.)
+ */
 export function toPreviewLines(doc: ReceiptDoc, width: PaperWidth): { lines: string[]; qrAt: number } {
   const text = (d: string) =>
     receiptline
-      .transform(d, { cpl: COLUMNS[width], encoding: 'gb18030', command: 'text', cutting: false, spacing: false })
+      .transform(d, { cpl: COLUMNS[width], encoding: 'gb18030', command: 'text' })
       .split('\n')
-      .map((l) => l.replace(/\s+$/, ''));
+      .map((l) => l.trimEnd());
   const trim = (lines: string[]) => {
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
     return lines;
