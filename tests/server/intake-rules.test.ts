@@ -37,7 +37,7 @@ describe('batch intake', () => {
     const b = { batchId: crypto.randomUUID(), deviceId: other.deviceId, records: [other.record({ voucherId: voucher })] };
     const r = await till.post('/v1/batches', { ...b, signature: sign(till.key, Buffer.from(batchSigningInput(b))).toString('base64url') });
     expect(r.status).toBe(403);
-    expect(r.body.error?.code).toBe('forbidden');
+    expect(r.body.error).toMatchObject({ code: 'forbidden', message: 'a till may upload only its own journal' });
   });
 
   it('a record carrying another till’s id breaks the chain: every record is rejected and none stored', async () => {
@@ -89,6 +89,17 @@ describe('batch intake', () => {
     expect(Number(kept!.n)).toBe(1);
   });
 
+  it('a redemption reusing another till’s record id is kept apart, rejected; its later void follows it', async () => {
+    const other = await rawTill(world, 'M1');
+    const theirs = other.record({ voucherId: voucher });
+    expect((await other.upload([theirs])).body.results!.map((x) => x.reason)).toEqual([null]);
+    const mine = till.record({ voucherId: voucher, id: theirs.id });
+    expect(await reasons([mine])).toEqual(['duplicate_record']);
+    // The void arrives in a later batch: its redemption is found among the records kept apart.
+    expect(await reasons([till.reverse(mine)])).toEqual(['duplicate_record']);
+    expect(await stored()).toBe(2); // the other till's redemption and this till's void
+  });
+
   it('the same batch id again gets the stored answer; with another body it is a conflict', async () => {
     const batchId = crypto.randomUUID();
     const a = till.record({ voucherId: voucher });
@@ -96,7 +107,7 @@ describe('batch intake', () => {
     expect(await till.upload([a], batchId)).toEqual(first);
     const r = await till.upload([a, till.record({ voucherId: voucher })], batchId);
     expect(r.status).toBe(409);
-    expect(r.body.error?.code).toBe('batch_conflict');
+    expect(r.body.error).toMatchObject({ code: 'batch_conflict', message: 'this batch id was used for a different batch' });
     expect(await stored()).toBe(1);
   });
 
