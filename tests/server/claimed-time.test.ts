@@ -97,6 +97,15 @@ describe.each(STORES)('the program never takes a till’s clock on faith, on $na
     expect(await results([till.record({ voucherId: v!.voucherId, time: iso(clock.ms - 2 * HOUR) })])).toEqual(['time_before_enrollment']);
   });
 
+  it('an impossible time is the reason given, before whatever else is wrong with the record', async () => {
+    const [v] = await world.issue('child', 1);
+    clock.ms += HOUR;
+    const wrongSums = { categories: { books: { amountFen: 1, quantity: 1 } } }; // also a categories mismatch
+    const beforeEnrollment = till.record({ voucherId: v!.voucherId, time: iso(clock.ms - 2 * HOUR), ...wrongSums });
+    const ahead = till.record({ voucherId: v!.voucherId, time: iso(clock.ms + DAY), amountFen: 99_999_00, ...wrongSums });
+    expect(await results([beforeEnrollment, ahead])).toEqual(['time_before_enrollment', 'time_after_receipt']);
+  });
+
   it('records out of time order within a batch, or dated before the last upload, are rejected', async () => {
     const [v] = await world.issue('child', 1);
     clock.ms += 2 * HOUR;

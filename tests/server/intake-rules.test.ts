@@ -47,6 +47,23 @@ describe('batch intake', () => {
     expect(await stored()).toBe(0);
   });
 
+  it('a batch whose records all carry another till’s id, chained from this till’s head, is a broken chain', async () => {
+    const other = crypto.randomUUID();
+    const a = till.record({ voucherId: voucher, deviceId: other });
+    const b = till.record({ voucherId: voucher, deviceId: other });
+    expect(await reasons([a, b])).toEqual(['bad_chain', 'bad_chain']);
+    expect(await stored()).toBe(0);
+  });
+
+  it('a void of a redemption the program never had is a bad reversal of the whole batch', async () => {
+    const ghost = { ...till.record({ voucherId: voucher }) };
+    // The ghost redemption is chained but never sent: the batch starts at the void, so re-chain from here.
+    const fresh = await rawTill(world, 'M1');
+    const v = fresh.reverse({ ...ghost, deviceId: fresh.deviceId });
+    const ok = fresh.record({ voucherId: voucher });
+    expect((await fresh.upload([v, ok])).body.results!.map((x) => x.reason)).toEqual(['bad_reversal', 'bad_reversal']);
+  });
+
   it('a record changed after it was chained rejects the batch as a broken chain', async () => {
     const a = till.record({ voucherId: voucher });
     expect(await reasons([{ ...a, amountFen: 1 }])).toEqual(['bad_chain']);
@@ -98,6 +115,43 @@ describe('batch intake', () => {
     // The void arrives in a later batch: its redemption is found among the records kept apart.
     expect(await reasons([till.reverse(mine)])).toEqual(['duplicate_record']);
     expect(await stored()).toBe(2); // the other till's redemption and this till's void
+  });
+
+  describe('voids and the offline allowance of a voucher (¥50 offline of a ¥200 balance)', () => {
+    let v: string;
+    beforeEach(async () => {
+      const c = await world.program.createCampaign({
+        names: { zh: '离线限额', en: 'Offline cap' },
+        funder: { zh: '基金会', en: 'Fund' },
+        validFrom: '2026-01-01T00:00:00+08:00',
+        validUntil: '2027-12-31T23:59:59+08:00',
+        merchants: ['*'],
+        kind: 'balance',
+        eligibleCategories: ['books'],
+        offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
+      });
+      v = (await world.program.issueVouchers({ campaignId: c.id, count: 1, faceValueFen: 20000 }))[0]!.voucherId;
+    });
+    const spend = (amountFen: number, fields = {}) =>
+      till.record({ voucherId: v, campaignId: 3, amountFen, categories: { books: { amountFen, quantity: 1 } }, ...fields });
+
+    it('a void in the same batch gives its amount back', async () => {
+      const a = spend(5000);
+      expect(await reasons([a, till.reverse(a), spend(5000)])).toEqual([null, null, null]);
+      expect(await reasons([spend(1)])).toEqual(['offline_limit_voucher']);
+    });
+
+    it('a void of a redemption from an earlier batch gives its amount back', async () => {
+      const a = spend(5000);
+      expect(await reasons([a])).toEqual([null]);
+      expect(await reasons([till.reverse(a), spend(5000)])).toEqual([null, null]);
+    });
+
+    it('a void that does not match its redemption’s amount gives nothing back', async () => {
+      const a = spend(5000);
+      const wrong = till.reverse(a, { amountFen: 1000, categories: { books: { amountFen: 1000, quantity: 1 } } });
+      expect(await reasons([a, wrong, spend(1000)])).toEqual([null, 'bad_reversal', 'offline_limit_voucher']);
+    });
   });
 
   it('the same batch id again gets the stored answer; with another body it is a conflict', async () => {
