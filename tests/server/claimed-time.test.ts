@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLAIMED_TIME_SKEW_MS } from '../../src/server/sync/checkpoints';
 import { reviewHeld } from '../../src/server/sync/review';
@@ -142,6 +143,47 @@ describe.each(STORES)('the program never takes a till’s clock on faith, on $na
     const { hash: _h, ...rest } = { ...record, amountFen: 100, categories: { books: { amountFen: 100, quantity: 1 } } };
     const rewritten = { ...rest, hash: hashRecord(rest) };
     expect(await results([rewritten])).toEqual(['bad_chain']);
+  });
+
+  it('an offline record exactly its campaign’s offline window old when it arrives is taken; a millisecond older is held', async () => {
+    const [v] = await world.issue('child', 1); // offline for at most 72 hours
+    clock.ms += 73 * HOUR;
+    const older = till.record({ voucherId: v!.voucherId, time: iso(clock.ms - 72 * HOUR - 1) });
+    const exactly = till.record({ voucherId: v!.voucherId, time: iso(clock.ms - 72 * HOUR) });
+    const reply = await till.upload([older, exactly]);
+    expect(reply.body.results!.map((r) => [r.status, r.reason])).toEqual([
+      ['held', 'late_upload'],
+      ['accepted', null],
+    ]);
+  });
+
+  it('a sale authorized online is never held as late, even where the offline window is shorter than its hold', async () => {
+    const c = await world.program.createCampaign({
+      names: { zh: '短窗口', en: 'Short window' },
+      funder: { zh: '基金会', en: 'Fund' },
+      validFrom: '2026-01-01T00:00:00+08:00',
+      validUntil: '2027-12-31T23:59:59+08:00',
+      merchants: ['*'],
+      kind: 'balance',
+      eligibleCategories: ['books'],
+      offline: { perVoucherFen: 20000, perDeviceTotalFen: 1_000_000, maxHoursOffline: 0.1 }, // six minutes
+    });
+    await world.program.publishManifest(new Date(clock.ms));
+    const [v] = await world.program.issueVouchers({ campaignId: c.id, count: 1, faceValueFen: 20000 });
+    const saleId = crypto.randomUUID();
+    const approved = await till.post('/v1/authorize', {
+      idempotencyKey: `${saleId}:${v!.voucherId}`,
+      voucherId: v!.voucherId,
+      campaignId: c.id,
+      amountFen: 1000,
+      token: v!.token,
+    });
+    expect(approved.body).toMatchObject({ status: 'approved' });
+    const { authorizationId } = approved.body as { authorizationId: string };
+    const sale = till.record({ voucherId: v!.voucherId, campaignId: c.id, saleId, authorization: authorizationId });
+    clock.ms += 8 * MIN; // past the six-minute window, within the ten-minute hold
+    const reply = await till.upload([sale]);
+    expect(reply.body.results!.map((r) => [r.status, r.reason])).toEqual([['accepted', null]]);
   });
 
   it('an offline record older than its campaign’s offline window when it arrives is held for review, and the owner sees it', async () => {

@@ -154,6 +154,38 @@ describe('batch intake', () => {
     });
   });
 
+  describe('a fixed voucher offline counts at its face value (¥50 a voucher offline)', () => {
+    let campaignId: number;
+    let vouchers: string[];
+    beforeEach(async () => {
+      const c = await world.program.createCampaign({
+        names: { zh: '定额', en: 'Fixed' },
+        funder: { zh: '基金会', en: 'Fund' },
+        validFrom: '2026-01-01T00:00:00+08:00',
+        validUntil: '2027-12-31T23:59:59+08:00',
+        merchants: ['*'],
+        kind: 'fixed',
+        eligibleCategories: ['diapers'],
+        offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
+      });
+      campaignId = c.id;
+      vouchers = [
+        ...(await world.program.issueVouchers({ campaignId, count: 1, faceValueFen: 5000 })),
+        ...(await world.program.issueVouchers({ campaignId, count: 1, faceValueFen: 10000 })),
+      ].map((v) => v.voucherId);
+    });
+    const use = (voucherId: string, amountFen: number) =>
+      till.record({ voucherId, campaignId, kind: 'fixed', amountFen, categories: { diapers: { amountFen, quantity: 1 } } });
+
+    it('a ¥100 voucher is refused offline even for ¥50 of goods: it is spent whole; a ¥50 one is taken', async () => {
+      expect(await reasons([use(vouchers[0]!, 5000), use(vouchers[1]!, 5000)])).toEqual([null, 'offline_limit_voucher']);
+    });
+
+    it('a voucher the program never issued is refused as unknown', async () => {
+      expect(await reasons([use(crypto.randomBytes(16).toString('hex'), 5000)])).toEqual(['unknown_voucher']);
+    });
+  });
+
   it('the same batch id again gets the stored answer; with another body it is a conflict', async () => {
     const batchId = crypto.randomUUID();
     const a = till.record({ voucherId: voucher });

@@ -109,11 +109,6 @@ export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchR
   );
   // Item lines against the lists the till had (issue 11): the lists read once for the batch.
   const lists = await loadListContext(t, device.merchant_id, records);
-  const lineVerdicts = new Map<JournalRecord, LinesVerdict>();
-  for (const r of records) {
-    const v = judgeLines(r, ctx.campaigns.get(r.campaignId), lists);
-    if (v) lineVerdicts.set(r, v);
-  }
   const nowMs = now.getTime();
   const view = offlineView(records, ctx, nowMs);
   const history = await loadOfflineHistory(t, batch.deviceId, view.records);
@@ -141,19 +136,15 @@ export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchR
     const time = times.refused.get(r);
     if (time === 'time_after_receipt' || time === 'time_before_enrollment') return refuse(time);
     if (r.type === 'reverse') return time ? refuse(time) : judgeReverse(status, r);
-    const knownAt = times.knownAt.get(r);
-    const lines = lineVerdicts.get(r);
+    const lines = judgeLines(r, ctx.campaigns.get(r.campaignId), lists);
     const rule =
-      categoriesProblem(r) ??
-      lines?.reason ??
-      judgeVoucherUse(ctx, knownAt === undefined ? r : { ...r, knownAt }, device.merchant_id) ??
-      time;
+      categoriesProblem(r) ?? lines?.reason ?? judgeVoucherUse(ctx, { ...r, knownAt: times.knownAt.get(r) }, device.merchant_id) ?? time;
     const reason = rule ?? overLimit.get(r) ?? null;
-    if (reason && lines && reason === lines.reason && lines.lines.length > 0) return { ...refuse(reason), lines: lines.lines };
-    if (reason) return refuse(reason);
-    const window = ctx.campaigns.get(r.campaignId)?.offline.maxHoursOffline;
-    if (view.offline.has(r) && window !== undefined && Date.parse(r.time) < nowMs - window * 3_600_000)
-      return { status: 'held', reason: 'late_upload' };
+    // Refused lines come with the refusal, whose reason they are: lines that balance leave no category problem.
+    if (reason) return lines && lines.lines.length > 0 ? { ...refuse(reason), lines: lines.lines } : refuse(reason);
+    // The campaign is known: judgeVoucherUse refuses a record of a campaign the program does not have.
+    const window = ctx.campaigns.get(r.campaignId)!.offline.maxHoursOffline;
+    if (view.offline.has(r) && Date.parse(r.time) < nowMs - window * 3_600_000) return { status: 'held', reason: 'late_upload' };
     return { status: 'accepted', reason: null };
   };
   const results: BatchResponse['results'] = [];
