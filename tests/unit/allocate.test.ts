@@ -65,6 +65,23 @@ describe('allocate: table', () => {
     expect(allocateWithAlternative([line('diapers', 3000)], [fixed(5000)], none).alternative).toBeNull();
   });
 
+  it('a campaign paying by the lists pays no line they do not vouch for, and says why; a campaign trusting the shop pays it', () => {
+    const byList = { ...baby, eligibility: 'apl' } as AllocVoucher['campaign'];
+    const lines: AllocLine[] = [
+      { ...line('diapers', 3000), unlisted: 'not_listed' },
+      { ...line('diapers', 2000), unlisted: 'over_max_price' },
+      line('diapers', 1000),
+    ];
+    const r = allocate(lines, [balance(20000, byList)], none);
+    expect(r.lines.map((l) => [l.status, l.reason, l.eligibleFen, l.voucherPaidFen])).toEqual([
+      ['not_eligible', 'not_listed', 0, 0],
+      ['not_eligible', 'over_max_price', 0, 0],
+      ['eligible', null, 1000, 1000],
+    ]);
+    expect(r).toMatchObject({ voucherPaidFen: 1000, otherTenderFen: 5000 });
+    expect(allocate(lines, [balance(20000, baby)], none).voucherPaidFen).toBe(6000);
+  });
+
   it('among equal choices uses the voucher that expires first', () => {
     const r = allocate([line('diapers', 5000)], [fixed(5000, baby, 1_900_000_000), fixed(5000, baby, 1_800_000_000)], none);
     expect(r.vouchers.map((v) => v.selected)).toEqual([false, true]);

@@ -86,8 +86,11 @@ export function allocateWithAlternative(lines: AllocLine[], vouchers: AllocVouch
   const main = bestChoice(model, vouchers, 'max_cover');
   let alternative: AllocResult | null = null;
   if (main.forfeit > 0) {
+    // Least forfeit first always finds a choice that forfeits nothing (at worst, no fixed voucher at
+    // all), so it forfeits less than the proposal; it is offered when vouchers still pay something.
+    // Stryker disable next-line StringLiteral: bestChoice only tells 'max_cover' from any other plan
     const alt = bestChoice(model, vouchers, 'least_forfeit');
-    if (alt.forfeit < main.forfeit && alt.cover > 0) alternative = settle(model, vouchers, alt.chosen, 'least_forfeit');
+    if (alt.cover > 0) alternative = settle(model, vouchers, alt.chosen, 'least_forfeit');
   }
   return { main: settle(model, vouchers, main.chosen, 'max_cover'), alternative };
 }
@@ -150,7 +153,7 @@ function bestChoice(model: Model, vouchers: AllocVoucher[], plan: Plan): Evaluat
     const e = evaluate(model, vouchers, chosen);
     if (!best || better(e, best, plan)) best = e;
   }
-  return best ?? { chosen: vouchers.map(() => false), cover: 0, forfeit: 0, balanceUsed: 0, expiries: [], count: 0 };
+  return best!; // combos ≥ 1: choosing no fixed voucher is always one of them
 }
 
 function better(a: Evaluation, b: Evaluation, plan: Plan): boolean {
@@ -298,9 +301,9 @@ function settle(model: Model, vouchers: AllocVoucher[], chosen: boolean[], plan:
       reason = 'over_cap';
     } else {
       status = 'not_eligible';
-      reason = options.some((o) => o.reason === 'category_not_eligible')
-        ? 'category_not_eligible'
-        : (options[0]?.reason ?? 'category_not_eligible');
+      // Every option here pays nothing and says why (lineEligibility). "Not in the campaign" comes
+      // first (the cashier can act on it with another voucher), else the first campaign's reason.
+      reason = options.some((o) => o.reason === 'category_not_eligible') ? 'category_not_eligible' : options[0]!.reason;
     }
     return { amountFen: model.amounts[j]!, eligibleFen, voucherPaidFen: paidPerLine[j]!, status, reason };
   });
