@@ -109,6 +109,11 @@ describe('allocate: table', () => {
   it('per-visit quantity caps: formula ≤ 2 cans a visit', () => {
     const lines = [line('infant_formula', 10000, 3)];
     expect(lineEligibility(lines, baby)).toEqual([{ amountFen: 20000, reason: 'over_cap' }]);
+    // Exactly the cap is no reason; the cap counts the visit, so a second line gets what the first left.
+    expect(lineEligibility([line('infant_formula', 10000, 2), line('infant_formula', 9000, 1)], baby)).toEqual([
+      { amountFen: 20000, reason: null },
+      { amountFen: 0, reason: 'over_cap' },
+    ]);
     const r = allocate(lines, [fixed(5000), fixed(5000), fixed(5000), fixed(5000), fixed(5000)], none);
     expect(r).toMatchObject({ voucherPaidFen: 20000, otherTenderFen: 10000, forfeitedFen: 0 });
     expect(r.lines[0]).toMatchObject({ status: 'partial', reason: 'over_cap', eligibleFen: 20000 });
