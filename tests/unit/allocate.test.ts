@@ -87,6 +87,38 @@ describe('allocate: table', () => {
     expect(r.vouchers.map((v) => v.selected)).toEqual([false, true]);
   });
 
+  it('…whichever order they were scanned in', () => {
+    const r = allocate([line('diapers', 5000)], [fixed(5000, baby, 1_800_000_000), fixed(5000, baby, 1_900_000_000)], none);
+    expect(r.vouchers.map((v) => v.selected)).toEqual([true, false]);
+  });
+
+  it('then uses the fewest vouchers: one ¥100 rather than two ¥50, in either order', () => {
+    const fewest = (vs: AllocVoucher[]) => allocate([line('diapers', 10000)], vs, none).vouchers.map((v) => v.selected);
+    expect(fewest([fixed(5000), fixed(5000), fixed(10000)])).toEqual([false, false, true]);
+    expect(fewest([fixed(10000), fixed(5000), fixed(5000)])).toEqual([true, false, false]);
+  });
+
+  it('with everything equal, the voucher scanned first is used', () => {
+    const twin = { ...baby, id: 9 } as AllocVoucher['campaign'];
+    const r = allocate([line('diapers', 5000)], [fixed(5000, baby), fixed(5000, twin)], none);
+    expect(r.vouchers.map((v) => v.selected)).toEqual([true, false]);
+  });
+
+  it('a fixed voucher pays before a balance voucher of the same campaign, which keeps its balance', () => {
+    const r = allocate([line('diapers', 5000)], [balance(20000, baby), fixed(5000, baby)], none);
+    expect(r.vouchers.map((v) => [v.selected, v.usedFen])).toEqual([
+      [false, 0],
+      [true, 5000],
+    ]);
+    expect(r.forfeitedFen).toBe(0);
+  });
+
+  it('balance vouchers are no choices: they do not count towards the combinations tried', () => {
+    const distinct = Array.from({ length: 12 }, (_, i) => fixed(100 + i));
+    expect(() => allocate([line('diapers', 100_000)], [...distinct, balance(1000, baby)], none)).not.toThrow();
+    expect(() => allocate([line('diapers', 100_000)], [...distinct, fixed(99)], none)).toThrow('too many fixed vouchers in one sale');
+  });
+
   it('prefers the exact-fitting voucher over one that would forfeit', () => {
     const r = allocate([line('diapers', 3000)], [fixed(5000), fixed(3000)], none);
     expect(r.vouchers.map((v) => v.selected)).toEqual([false, true]);

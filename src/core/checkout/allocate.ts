@@ -123,8 +123,8 @@ interface Model {
 }
 
 function buildModel(lines: AllocLine[], vouchers: AllocVoucher[], deviceRemaining: ReadonlyMap<number, number>): Model {
-  const eligibility = new Map<number, Array<{ amountFen: number; reason: LineReason }>>();
-  for (const v of vouchers) if (!eligibility.has(v.campaign.id)) eligibility.set(v.campaign.id, lineEligibility(lines, v.campaign));
+  const campaigns = new Map(vouchers.map((v) => [v.campaign.id, v.campaign]));
+  const eligibility = new Map([...campaigns].map(([id, c]) => [id, lineEligibility(lines, c)]));
   // Identical fixed vouchers are interchangeable: choose how many of each group, not which.
   const groupOf = new Map<string, number[]>();
   vouchers.forEach((v, i) => {
@@ -141,13 +141,15 @@ function bestChoice(model: Model, vouchers: AllocVoucher[], plan: Plan): Evaluat
   const combos = model.groups.reduce((n, g) => n * (g.length + 1), 1);
   if (combos > MAX_COMBINATIONS) throw new RangeError('too many fixed vouchers in one sale');
   let best: Evaluation | null = null;
-  const counts = model.groups.map(() => 0);
+  // Stryker disable next-line EqualityOperator: c = combos decodes to choice 0 again, which cannot beat itself
   for (let c = 0; c < combos; c++) {
+    // Choice c in mixed radix: how many vouchers of each group.
     let rest = c;
-    for (let g = 0; g < model.groups.length; g++) {
-      counts[g] = rest % (model.groups[g]!.length + 1);
-      rest = Math.floor(rest / (model.groups[g]!.length + 1));
-    }
+    const counts = model.groups.map((g) => {
+      const n = rest % (g.length + 1);
+      rest = Math.floor(rest / (g.length + 1));
+      return n;
+    });
     const chosen = vouchers.map((v) => v.kind === 'balance');
     model.groups.forEach((g, gi) => g.slice(0, counts[gi]).forEach((i) => (chosen[i] = true)));
     const e = evaluate(model, vouchers, chosen);
@@ -160,9 +162,12 @@ function better(a: Evaluation, b: Evaluation, plan: Plan): boolean {
   const keys = (e: Evaluation) => (plan === 'max_cover' ? [-e.cover, e.forfeit, e.balanceUsed] : [e.forfeit, -e.cover, e.balanceUsed]);
   const ka = keys(a);
   const kb = keys(b);
+  // Stryker disable next-line EqualityOperator: past the end both keys are undefined, and `<=` is `<` once they differ
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]!;
   for (let i = 0; i < Math.min(a.expiries.length, b.expiries.length); i++)
+    // Stryker disable next-line EqualityOperator: `<=` is `<` once they differ
     if (a.expiries[i] !== b.expiries[i]) return a.expiries[i]! < b.expiries[i]!;
+  // Then fewest vouchers; a full tie keeps the earlier choice (the vouchers scanned first).
   return a.count < b.count;
 }
 
@@ -175,7 +180,8 @@ interface Built {
   voucherNode: (i: number) => number;
 }
 
-function buildGraph(model: Model, vouchers: AllocVoucher[], chosen: boolean[], phase: 'fixed' | 'all'): Built {
+/** The flow network with the chosen fixed vouchers open (balance vouchers start closed; see runFlow). */
+function buildGraph(model: Model, vouchers: AllocVoucher[], chosen: boolean[]): Built {
   const campaigns = [...model.eligibility.keys()];
   const categories = [...new Set(model.lines.map((l) => l.category))];
   const V = vouchers.length;
@@ -191,8 +197,7 @@ function buildGraph(model: Model, vouchers: AllocVoucher[], chosen: boolean[], p
   const lineNode = (j: number) => 2 + V + 2 * C + C * K + j;
   const graph = new FlowGraph(2 + V + 2 * C + C * K + L);
   const voucherEdges = vouchers.map((v, i) => {
-    const cap = chosen[i] && (phase === 'all' || v.kind === 'fixed') ? (v.kind === 'fixed' ? v.faceValueFen : v.availableFen) : 0;
-    const e = graph.addEdge(source, voucherNode(i), cap);
+    const e = graph.addEdge(source, voucherNode(i), chosen[i] && v.kind === 'fixed' ? v.faceValueFen : 0);
     graph.addEdge(voucherNode(i), campIn(campaigns.indexOf(v.campaign.id)), Number.MAX_SAFE_INTEGER);
     return e;
   });
@@ -205,6 +210,7 @@ function buildGraph(model: Model, vouchers: AllocVoucher[], chosen: boolean[], p
       graph.addEdge(campOut(c), catNode(c, k), cap ?? Number.MAX_SAFE_INTEGER);
     });
     model.lines.forEach((l, j) => {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: an edge of capacity 0 carries nothing; leaving it out keeps the graph small
       if (elig[j]!.amountFen > 0) graph.addEdge(catNode(c, categories.indexOf(l.category)), lineNode(j), elig[j]!.amountFen);
     });
   });
@@ -213,12 +219,14 @@ function buildGraph(model: Model, vouchers: AllocVoucher[], chosen: boolean[], p
 }
 
 function runFlow(model: Model, vouchers: AllocVoucher[], chosen: boolean[]): { built: Built; fixedFlow: number; total: number } {
-  const built = buildGraph(model, vouchers, chosen, 'fixed');
+  const built = buildGraph(model, vouchers, chosen);
   // Fixed vouchers first: they cannot keep a rest. Balance vouchers then top up; augmenting never
   // takes flow back from a voucher, so the fixed vouchers' share stays at its maximum.
   const fixedFlow = built.graph.augment(built.source, built.sink);
   vouchers.forEach((v, i) => {
-    if (chosen[i] && v.kind === 'balance') built.graph.setCapacity(built.voucherEdges[i]!, v.availableFen);
+    // Balance vouchers are always chosen. (Opening a fixed one again would change nothing: its available amount is its face value.)
+    // Stryker disable next-line ConditionalExpression: see above
+    if (v.kind === 'balance') built.graph.setCapacity(built.voucherEdges[i]!, v.availableFen);
   });
   const total = fixedFlow + built.graph.augment(built.source, built.sink);
   return { built, fixedFlow, total };
