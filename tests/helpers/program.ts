@@ -118,6 +118,28 @@ export async function programWorld(kind: StoreKind, opts: { now?: () => Date } =
   };
 }
 
+/**
+ * One more campaign in a test's program, open at every shop for 2026–2027, with the kind, categories
+ * and offline limits the test is about (the name and funder do not matter to the rules).
+ */
+export function addCampaign(
+  world: ProgramWorld,
+  c: {
+    kind: 'fixed' | 'balance';
+    eligibleCategories: string[];
+    offline: { perVoucherFen: number; perDeviceTotalFen: number; maxHoursOffline: number };
+  },
+) {
+  return world.program.createCampaign({
+    names: { zh: '测试活动', en: 'Test campaign' },
+    funder: { zh: '基金会', en: 'Fund' },
+    validFrom: '2026-01-01T00:00:00+08:00',
+    validUntil: '2027-12-31T23:59:59+08:00',
+    merchants: ['*'],
+    ...c,
+  });
+}
+
 /** A till with users and the demo catalogue, enrolled with the program through its HTTP API. */
 export async function enrolledTill(
   world: ProgramWorld,

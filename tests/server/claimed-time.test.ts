@@ -4,7 +4,7 @@ import { CLAIMED_TIME_SKEW_MS } from '../../src/server/sync/checkpoints';
 import { reviewHeld } from '../../src/server/sync/review';
 import type { Settlement } from '../../src/shared/api/schemas/sync';
 import { hashRecord } from '../../src/trust/chain';
-import { enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';
+import { addCampaign, enrolledTill, programWorld, sell, STORES, type ProgramWorld } from '../helpers/program';
 import { rawTill, type RawTill } from '../helpers/rawTill';
 
 const MIN = 60_000;
@@ -158,12 +158,7 @@ describe.each(STORES)('the program never takes a till’s clock on faith, on $na
   });
 
   it('a sale authorized online is never held as late, even where the offline window is shorter than its hold', async () => {
-    const c = await world.program.createCampaign({
-      names: { zh: '短窗口', en: 'Short window' },
-      funder: { zh: '基金会', en: 'Fund' },
-      validFrom: '2026-01-01T00:00:00+08:00',
-      validUntil: '2027-12-31T23:59:59+08:00',
-      merchants: ['*'],
+    const c = await addCampaign(world, {
       kind: 'balance',
       eligibleCategories: ['books'],
       offline: { perVoucherFen: 20000, perDeviceTotalFen: 1_000_000, maxHoursOffline: 0.1 }, // six minutes

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sign } from '../../src/trust/ed25519';
 import { batchSigningInput } from '../../src/shared/sync/protocol';
-import { programWorld, STORES, type ProgramWorld } from '../helpers/program';
+import { addCampaign, programWorld, STORES, type ProgramWorld } from '../helpers/program';
 import { rawTill, type RawTill } from '../helpers/rawTill';
 
 /**
@@ -120,12 +120,7 @@ describe('batch intake', () => {
   describe('voids and the offline allowance of a voucher (¥50 offline of a ¥200 balance)', () => {
     let v: string;
     beforeEach(async () => {
-      const c = await world.program.createCampaign({
-        names: { zh: '离线限额', en: 'Offline cap' },
-        funder: { zh: '基金会', en: 'Fund' },
-        validFrom: '2026-01-01T00:00:00+08:00',
-        validUntil: '2027-12-31T23:59:59+08:00',
-        merchants: ['*'],
+      const c = await addCampaign(world, {
         kind: 'balance',
         eligibleCategories: ['books'],
         offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
@@ -158,12 +153,7 @@ describe('batch intake', () => {
     let campaignId: number;
     let vouchers: string[];
     beforeEach(async () => {
-      const c = await world.program.createCampaign({
-        names: { zh: '定额', en: 'Fixed' },
-        funder: { zh: '基金会', en: 'Fund' },
-        validFrom: '2026-01-01T00:00:00+08:00',
-        validUntil: '2027-12-31T23:59:59+08:00',
-        merchants: ['*'],
+      const c = await addCampaign(world, {
         kind: 'fixed',
         eligibleCategories: ['diapers'],
         offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
