@@ -63,6 +63,8 @@ describe('allocate: table', () => {
   it('no alternative when nothing is forfeited, or when the only no-forfeit choice uses no voucher', () => {
     expect(allocateWithAlternative([line('diapers', 10000)], [fixed(5000), fixed(5000)], none).alternative).toBeNull();
     expect(allocateWithAlternative([line('diapers', 3000)], [fixed(5000)], none).alternative).toBeNull();
+    // A balance voucher never forfeits: nothing to offer instead.
+    expect(allocateWithAlternative([line('books', 3000)], [balance(20000)], none).alternative).toBeNull();
   });
 
   it('a campaign paying by the lists pays no line they do not vouch for, and says why; a campaign trusting the shop pays it', () => {
@@ -90,6 +92,12 @@ describe('allocate: table', () => {
   it('…whichever order they were scanned in', () => {
     const r = allocate([line('diapers', 5000)], [fixed(5000, baby, 1_800_000_000), fixed(5000, baby, 1_900_000_000)], none);
     expect(r.vouchers.map((v) => v.selected)).toEqual([true, false]);
+  });
+
+  it('of several, uses those that expire soonest: of ¥50 vouchers expiring on days 2, 1 and 3, a ¥100 basket uses days 1 and 2', () => {
+    const day = (d: number) => 1_800_000_000 + d * 86_400;
+    const r = allocate([line('diapers', 10000)], [fixed(5000, baby, day(2)), fixed(5000, baby, day(1)), fixed(5000, baby, day(3))], none);
+    expect(r.vouchers.map((v) => v.selected)).toEqual([true, true, false]);
   });
 
   it('then uses the fewest vouchers: one ¥100 rather than two ¥50, in either order', () => {
@@ -155,6 +163,15 @@ describe('allocate: table', () => {
     const r = allocate([line('toys', 6000), line('toys', 9000)], [balance(50000)], none);
     expect(r.voucherPaidFen).toBe(10000);
     expect(r.otherTenderFen).toBe(5000);
+  });
+
+  it('a voucher that pays nothing is not used and pays no line', () => {
+    const r = allocate([line('diapers', 5000)], [fixed(5000, baby), balance(20000, child), fixed(3000, baby)], none);
+    expect(r.vouchers).toEqual([
+      { selected: true, usedFen: 5000, forfeitedFen: 0, perLine: [{ line: 0, amountFen: 5000 }] },
+      { selected: false, usedFen: 0, forfeitedFen: 0, perLine: [] },
+      { selected: false, usedFen: 0, forfeitedFen: 0, perLine: [] },
+    ]);
   });
 
   it('two campaigns in one basket: each voucher pays only its own categories', () => {

