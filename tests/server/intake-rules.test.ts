@@ -149,6 +149,64 @@ describe('batch intake', () => {
     });
   });
 
+  describe('voids and the balance of a voucher (¥200, all of it spendable offline)', () => {
+    let v: string;
+    beforeEach(async () => {
+      const c = await addCampaign(world, {
+        kind: 'balance',
+        eligibleCategories: ['books'],
+        offline: { perVoucherFen: 20000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
+      });
+      v = (await world.program.issueVouchers({ campaignId: c.id, count: 1, faceValueFen: 20000 }))[0]!.voucherId;
+    });
+    const spend = (amountFen: number) =>
+      till.record({ voucherId: v, campaignId: 3, amountFen, categories: { books: { amountFen, quantity: 1 } } });
+
+    it('spend it all, void that, spend it all again in one batch: every record is taken', async () => {
+      const a = spend(20000);
+      expect(await reasons([a, till.reverse(a), spend(20000)])).toEqual([null, null, null]);
+      expect(await reasons([spend(1)])).toEqual(['over_balance']);
+    });
+
+    it('a refused void gives nothing back: the voucher stays spent', async () => {
+      const a = spend(20000);
+      const wrong = till.reverse(a, { amountFen: 10000, categories: { books: { amountFen: 10000, quantity: 1 } } });
+      expect(await reasons([a, wrong, spend(1)])).toEqual([null, 'bad_reversal', 'over_balance']);
+    });
+  });
+
+  it('a record reusing a used record id neither captures nor releases a hold: the hold waits for its own sale', async () => {
+    const first = till.record({ voucherId: voucher });
+    expect(await reasons([first])).toEqual([null]);
+    const issued = (await world.issue('child', 1))[0]!;
+    const approved = await till.post('/v1/authorize', {
+      idempotencyKey: `${crypto.randomUUID()}:${issued.voucherId}`,
+      voucherId: issued.voucherId,
+      campaignId: 2,
+      amountFen: 2000,
+      token: issued.token,
+    });
+    expect(approved.body).toMatchObject({ status: 'approved', approvedFen: 2000 });
+    const { authorizationId } = approved.body as { authorizationId: string };
+    const holds = () => world.store.sql.all<{ status: string }>('SELECT status FROM authorizations');
+    const reused = till.record({ voucherId: issued.voucherId, id: first.id, amountFen: 2000, authorization: authorizationId });
+    expect(await reasons([reused])).toEqual(['duplicate_record']);
+    expect(await holds()).toEqual([{ status: 'reserved' }]);
+    const own = till.record({ voucherId: issued.voucherId, amountFen: 2000, authorization: authorizationId });
+    expect(await reasons([own])).toEqual([null]);
+    expect(await holds()).toEqual([{ status: 'captured' }]);
+  });
+
+  it('a record id used again keeps the item lines of its first use only', async () => {
+    const line = (amountFen: number) => ({ code: '9787020002207', name: '红楼梦', quantity: 1, unitPriceFen: amountFen, amountFen, category: 'books' });
+    const a = till.record({ voucherId: voucher, lines: [line(1000)], listVersions: { apl: 0, shop: 0 } });
+    const again = till.record({ voucherId: voucher, id: a.id, lines: [line(1000)], listVersions: { apl: 0, shop: 0 } });
+    expect(await reasons([a])).toEqual([null]);
+    expect(await reasons([again])).toEqual(['duplicate_record']);
+    const lines = await world.store.sql.all<{ record_id: string }>('SELECT record_id FROM record_lines');
+    expect(lines).toEqual([{ record_id: a.id }]);
+  });
+
   describe('a fixed voucher offline counts at its face value (¥50 a voucher offline)', () => {
     let campaignId: number;
     let vouchers: string[];

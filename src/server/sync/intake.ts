@@ -152,7 +152,9 @@ export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchR
   const results: BatchResponse['results'] = [];
   const rows: Param[][] = [];
   const duplicates: Param[][] = [];
+  // Stryker disable next-line ArrayDeclaration: a stray id names no authorization, so its UPDATE changes no row
   const captured: string[] = [];
+  // Stryker disable next-line ArrayDeclaration: as above
   const released: string[] = [];
   const nowIso = now.toISOString();
   for (const r of records) {
@@ -162,6 +164,7 @@ export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchR
       const own = ctx.ownReservation(r);
       if (own) {
         (ok ? captured : released).push(own.id);
+        // Stryker disable next-line StringLiteral: only 'reserved' counts in this batch's later judgments (the stored status is written from the lists above)
         own.status = ok ? 'captured' : 'released';
       }
       if (ok) ctx.apply(r.voucherId, r.amountFen, 1);
@@ -274,6 +277,7 @@ const PG_BIGINT_COLUMNS: ReadonlySet<string> = new Set([
  */
 async function insertRecords(t: SqlDriver, rows: Param[][]): Promise<void> {
   const columns = RECORD_COLUMNS.join(', ');
+  // Stryker disable next-line BlockStatement,StringLiteral,ConditionalExpression: PostgreSQL's branch emptied, never taken or its test miswritten changes only PostgreSQL, which a mutation run does not use (taking it always on SQLite is seen; it fails)
   if (t.dialect === 'postgres') {
     // Stryker disable all: PostgreSQL's own statement: a mutation run uses SQLite (vitest.mutate.config.ts); every PostgreSQL store test of `npm test` runs it
     for (const chunk of chunks(rows, 2000))
