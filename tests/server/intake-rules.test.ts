@@ -117,18 +117,23 @@ describe('batch intake', () => {
     expect(await stored()).toBe(2); // the other till's redemption and this till's void
   });
 
-  describe('voids and the offline allowance of a voucher (¥50 offline of a ¥200 balance)', () => {
-    let v: string;
+  /** A ¥200 balance voucher of a new books campaign (campaign 3) allowing `perVoucherFen` offline, and a way to spend it. */
+  const booksVoucher = (perVoucherFen: number) => {
+    const made = { voucherId: '' };
     beforeEach(async () => {
       const c = await addCampaign(world, {
         kind: 'balance',
         eligibleCategories: ['books'],
-        offline: { perVoucherFen: 5000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
+        offline: { perVoucherFen, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
       });
-      v = (await world.program.issueVouchers({ campaignId: c.id, count: 1, faceValueFen: 20000 }))[0]!.voucherId;
+      made.voucherId = (await world.program.issueVouchers({ campaignId: c.id, count: 1, faceValueFen: 20000 }))[0]!.voucherId;
     });
-    const spend = (amountFen: number, fields = {}) =>
-      till.record({ voucherId: v, campaignId: 3, amountFen, categories: { books: { amountFen, quantity: 1 } }, ...fields });
+    return (amountFen: number) =>
+      till.record({ voucherId: made.voucherId, campaignId: 3, amountFen, categories: { books: { amountFen, quantity: 1 } } });
+  };
+
+  describe('voids and the offline allowance of a voucher (¥50 offline of a ¥200 balance)', () => {
+    const spend = booksVoucher(5000);
 
     it('a void in the same batch gives its amount back', async () => {
       const a = spend(5000);
@@ -150,17 +155,7 @@ describe('batch intake', () => {
   });
 
   describe('voids and the balance of a voucher (¥200, all of it spendable offline)', () => {
-    let v: string;
-    beforeEach(async () => {
-      const c = await addCampaign(world, {
-        kind: 'balance',
-        eligibleCategories: ['books'],
-        offline: { perVoucherFen: 20000, perDeviceTotalFen: 10_000_000, maxHoursOffline: 72 },
-      });
-      v = (await world.program.issueVouchers({ campaignId: c.id, count: 1, faceValueFen: 20000 }))[0]!.voucherId;
-    });
-    const spend = (amountFen: number) =>
-      till.record({ voucherId: v, campaignId: 3, amountFen, categories: { books: { amountFen, quantity: 1 } } });
+    const spend = booksVoucher(20000);
 
     it('spend it all, void that, spend it all again in one batch: every record is taken', async () => {
       const a = spend(20000);

@@ -292,3 +292,28 @@ describe('allocate: properties', () => {
     );
   });
 });
+
+describe('allocate: what each line and voucher says', () => {
+  it('with no voucher scanned, a beer is never eligible and a book waits for a voucher', () => {
+    const r = allocate([line('alcohol', 650), line('books', 3000)], [], none);
+    expect(r.lines.map((l) => [l.status, l.reason])).toEqual([
+      ['not_eligible', 'never_eligible'],
+      ['no_voucher', null],
+    ]);
+  });
+
+  it('a line one voucher’s cap leaves at nothing and another voucher’s campaign does not cover says “not in the campaign”', () => {
+    // Formula is capped at 2 cans a visit by the baby campaign; the child campaign has no formula.
+    const r = allocate([line('infant_formula', 3000, 2), line('infant_formula', 3000, 1)], [fixed(5000), balance(20000)], none);
+    expect(r.lines[1]).toMatchObject({ status: 'not_eligible', reason: 'category_not_eligible', eligibleFen: 0 });
+  });
+
+  it('a voucher paying several lines lists them in basket order, whatever order its categories come in', () => {
+    const r = allocate([line('books', 1000), line('toys', 2000), line('books', 3000)], [balance(20000)], none);
+    expect(r.vouchers[0]!.perLine).toEqual([
+      { line: 0, amountFen: 1000 },
+      { line: 1, amountFen: 2000 },
+      { line: 2, amountFen: 3000 },
+    ]);
+  });
+});

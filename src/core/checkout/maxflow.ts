@@ -46,6 +46,7 @@ export class FlowGraph {
         const u = queue[qi]!;
         for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
           const v = this.to[e]!;
+          // Stryker disable next-line ConditionalExpression: reaching the source again only expands it again, and every neighbour it reaches was seen the first time (a saved loop, not a different flow)
           if (this.cap[e]! > 0 && v !== s && prevEdge[v] === -1) {
             prevEdge[v] = e;
             if (v === t) {
