@@ -193,7 +193,14 @@ describe('batch intake', () => {
   });
 
   it('a record id used again keeps the item lines of its first use only', async () => {
-    const line = (amountFen: number) => ({ code: '9787020002207', name: '红楼梦', quantity: 1, unitPriceFen: amountFen, amountFen, category: 'books' });
+    const line = (amountFen: number) => ({
+      code: '9787020002207',
+      name: '红楼梦',
+      quantity: 1,
+      unitPriceFen: amountFen,
+      amountFen,
+      category: 'books',
+    });
     const a = till.record({ voucherId: voucher, lines: [line(1000)], listVersions: { apl: 0, shop: 0 } });
     const again = till.record({ voucherId: voucher, id: a.id, lines: [line(1000)], listVersions: { apl: 0, shop: 0 } });
     expect(await reasons([a])).toEqual([null]);
