@@ -61,6 +61,7 @@ export interface AllocResult {
 export const MAX_COMBINATIONS = 4096;
 
 interface Evaluation {
+  /** [voucher index] → this fixed voucher is opened (balance vouchers always are). */
   chosen: boolean[];
   cover: number;
   forfeit: number;
@@ -150,8 +151,9 @@ function bestChoice(model: Model, vouchers: AllocVoucher[], plan: Plan): Evaluat
       rest = Math.floor(rest / (g.length + 1));
       return n;
     });
-    // Stryker disable next-line ArrowFunction,ConditionalExpression,StringLiteral: a balance voucher's entry is read only beside its kind (buildGraph, evaluate), which decides alone; runFlow always opens balance vouchers
-    const chosen = vouchers.map((v) => v.kind === 'balance');
+    // Which fixed vouchers this choice opens (balance vouchers are always open: runFlow).
+    // Stryker disable next-line ArrowFunction: undefined reads as false
+    const chosen = vouchers.map(() => false);
     model.groups.forEach((g, gi) => g.slice(0, counts[gi]).forEach((i) => (chosen[i] = true)));
     const e = evaluate(model, vouchers, chosen);
     if (!best || better(e, best, plan)) best = e;
@@ -198,7 +200,7 @@ function buildGraph(model: Model, vouchers: AllocVoucher[], chosen: boolean[]): 
   const lineNode = (j: number) => 2 + V + 2 * C + C * K + j;
   const graph = new FlowGraph(2 + V + 2 * C + C * K + L);
   const voucherEdges = vouchers.map((v, i) => {
-    const e = graph.addEdge(source, voucherNode(i), chosen[i] && v.kind === 'fixed' ? v.faceValueFen : 0);
+    const e = graph.addEdge(source, voucherNode(i), chosen[i] ? v.faceValueFen : 0);
     graph.addEdge(voucherNode(i), campIn(campaigns.indexOf(v.campaign.id)), Number.MAX_SAFE_INTEGER);
     return e;
   });
@@ -225,7 +227,7 @@ function runFlow(model: Model, vouchers: AllocVoucher[], chosen: boolean[]): { b
   // takes flow back from a voucher, so the fixed vouchers' share stays at its maximum.
   const fixedFlow = built.graph.augment(built.source, built.sink);
   vouchers.forEach((v, i) => {
-    // Balance vouchers are always chosen. (Opening a fixed one again would change nothing: its available amount is its face value.)
+    // Balance vouchers are always open. (Opening a fixed one again would change nothing: its available amount is its face value.)
     // Stryker disable next-line ConditionalExpression: see above
     if (v.kind === 'balance') built.graph.setCapacity(built.voucherEdges[i]!, v.availableFen);
   });
@@ -241,11 +243,9 @@ function evaluate(model: Model, vouchers: AllocVoucher[], chosen: boolean[]): Ev
   let count = 0;
   vouchers.forEach((v, i) => {
     if (!chosen[i]) return;
-    if (v.kind === 'fixed') {
-      faceChosen += v.faceValueFen;
-      expiries.push(v.validUntil);
-      count++;
-    }
+    faceChosen += v.faceValueFen;
+    expiries.push(v.validUntil);
+    count++;
   });
   return {
     chosen,
