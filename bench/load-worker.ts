@@ -4,10 +4,11 @@
  * journal and signed requests (tests/helpers/rawTill.ts: the till's protocol without the till).
  * Every request goes to the next server in a round robin, as a proxy in front of several
  * `program serve` processes would send it. A 429 is honoured as a till does: wait its Retry-After
- * (plus up to as much again, at random, so that refused tills do not come back in one wave), then
+ * (each refused till is given a time of its own; plus up to a fifth more at random), then
  * send the same batch again. Driven over the IPC channel, one phase at a time; ends with its parent.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseRetryAfter } from '../src/core/sync/client';
 import {
@@ -63,7 +64,7 @@ let rr = 0;
 let deadlineMs = 60_000;
 let specs: TillSpec[] = [];
 const tills = new Map<number, RawTill>();
-const evening = new Map<number, JournalRecord[]>();
+const evening = new Map<number, () => Promise<Reply>>();
 const cursors = new Map<number, string>();
 
 /** What rawTill needs of a program world: where to send the next request (round robin) and an enrollment code. */
@@ -98,9 +99,37 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 }
 
 /**
+ * Keep-alive connections for the evening's uploads, through node:http rather than fetch: a till
+ * sends its batch from its own machine, and here fetch's own CPU (a few hundred microseconds a
+ * request) would be taken from the two cores the servers and PostgreSQL share with the generator.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function postRaw(url: string, headers: Record<string, string>, body: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        const retryAfter = res.headers['retry-after'];
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text ? (JSON.parse(text) as Reply['body']) : {},
+          ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
  * One signed batch upload, as rawTill's upload but with the batch's body, its signature and its
- * digest made once: a resend after a 429 signs only the request again, as a till does, and the
- * load generator, which shares the machine's two cores with the servers, spends little on it.
+ * digest made once, before the clock starts (a till has its journal signed and ready when the day
+ * closes): a send, and a resend after a 429, signs only the request, as a till does.
  */
 function preparedUpload(till: RawTill, records: JournalRecord[]): () => Promise<Reply> {
   const batchId = crypto.randomUUID();
@@ -108,11 +137,11 @@ function preparedUpload(till: RawTill, records: JournalRecord[]): () => Promise<
   const body = JSON.stringify({ ...b, signature: sign(till.key, Buffer.from(batchSigningInput(b))).toString('base64url') });
   const digest = crypto.createHash('sha256').update(body).digest('hex');
   const head = till.head();
-  return async () => {
+  return () => {
     const ts = new Date().toISOString();
-    const res = await fetch(`${urls[rr++ % urls.length]!}/v1/batches`, {
-      method: 'POST',
-      headers: {
+    return postRaw(
+      `${urls[rr++ % urls.length]!}/v1/batches`,
+      {
         'content-type': 'application/json',
         [DEVICE_HEADER]: till.deviceId,
         [TIME_HEADER]: ts,
@@ -120,22 +149,19 @@ function preparedUpload(till: RawTill, records: JournalRecord[]): () => Promise<
         [SIGNATURE_HEADER]: sign(till.key, Buffer.from(requestSigningInput('POST', '/v1/batches', ts, digest, head))).toString('base64url'),
       },
       body,
-    });
-    const text = await res.text();
-    const retryAfter = res.headers.get('retry-after');
-    return { status: res.status, body: text ? (JSON.parse(text) as Reply['body']) : {}, ...(retryAfter !== null ? { retryAfter } : {}) };
+    );
   };
 }
 
 /** Sends (and, after a 429, sends again) one batch until it is answered or the phase's time is up. */
-async function uploadHonouringRetryAfter(till: RawTill, records: JournalRecord[], res: PhaseResult, until: number): Promise<Reply> {
-  const send = preparedUpload(till, records);
+async function uploadHonouringRetryAfter(send: () => Promise<Reply>, res: PhaseResult, until: number): Promise<Reply> {
   for (;;) {
     res.requests++;
     const r = await send();
     if (r.status !== 429) return r;
     res.refused429++;
-    const wait = parseRetryAfter(r.retryAfter ?? null, Date.now()) * (1 + Math.random());
+    // As the till does (SyncService.retryDelayMs): at the time the program gave, up to a fifth later.
+    const wait = Math.max(1000, parseRetryAfter(r.retryAfter ?? null, Date.now())) * (1 + Math.random() * 0.2);
     if (Date.now() + wait > until) throw new Error(`a batch was still refused (429) when the phase's ${deadlineMs} ms were up`);
     await sleep(wait);
   }
@@ -206,7 +232,7 @@ async function run(c: Command): Promise<PhaseResult> {
               }),
             );
             if (pending.length >= c.uploadEvery) {
-              countBatch(await uploadHonouringRetryAfter(till, pending, res, until), res);
+              countBatch(await uploadHonouringRetryAfter(preparedUpload(till, pending), res, until), res);
               pending = [];
             }
             if ((n + 1) % c.statusEvery === 0) {
@@ -216,19 +242,22 @@ async function run(c: Command): Promise<PhaseResult> {
               cursors.set(s.index, String(st.body.cursor));
             }
           }
-          if (pending.length > 0) countBatch(await uploadHonouringRetryAfter(till, pending, res, until), res);
+          if (pending.length > 0) countBatch(await uploadHonouringRetryAfter(preparedUpload(till, pending), res, until), res);
         }),
       );
       return res;
     }
     case 'prepare-evening':
-      // The day's offline redemptions, written to each till's journal before the clock starts:
-      // the evening times the upload, not the sales.
+      // The day's offline redemptions, written to each till's journal and signed as a batch before
+      // the clock starts: the evening times the upload, not the sales.
       for (const s of specs) {
         const till = tills.get(s.index)!;
         evening.set(
           s.index,
-          Array.from({ length: c.records }, (_, i) => till.record({ voucherId: s.balance[i % s.balance.length]!, amountFen: 1000 })),
+          preparedUpload(
+            till,
+            Array.from({ length: c.records }, (_, i) => till.record({ voucherId: s.balance[i % s.balance.length]!, amountFen: 1000 })),
+          ),
         );
       }
       return res;
@@ -237,7 +266,7 @@ async function run(c: Command): Promise<PhaseResult> {
       await Promise.all(
         specs.map(async (s) => {
           const t0 = performance.now();
-          countBatch(await uploadHonouringRetryAfter(tills.get(s.index)!, evening.get(s.index)!, res, until), res);
+          countBatch(await uploadHonouringRetryAfter(evening.get(s.index)!, res, until), res);
           res.latencies.push(performance.now() - t0);
         }),
       );

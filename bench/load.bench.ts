@@ -118,7 +118,7 @@ async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
 
 /** A worker process of the load generator, driven one phase at a time. */
 class Worker {
-  private readonly proc: ChildProcess;
+  readonly proc: ChildProcess;
   private waiting: ((r: PhaseResult) => void) | null = null;
   constructor() {
     this.proc = fork(path.join(root, 'bench/load-worker.ts'), [], {
@@ -202,11 +202,15 @@ function sampleRss(pids: number[]): { stop: () => number[] } {
 }
 
 /**
- * CPU seconds (user + system) the server processes and the PostgreSQL backends of one database
- * (found by name) have used since the meter started. Read every 250 ms, so a backend the pool
+ * CPU seconds (user + system) the server processes, the load generator's workers and the
+ * PostgreSQL backends of one database (found by name) have used since the meter started. Read every 250 ms, so a backend the pool
  * closes meanwhile keeps what it used; one that starts later counts from zero.
  */
-function cpuMeter(pids: number[], database: string): { read: () => { servers: number; db: number }; stop: () => void } {
+function cpuMeter(
+  pids: number[],
+  generatorPids: number[],
+  database: string,
+): { read: () => { servers: number; db: number; generator: number }; stop: () => void } {
   const ticks = (pid: number): number | null => {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -234,7 +238,7 @@ function cpuMeter(pids: number[], database: string): { read: () => { servers: nu
   const servers = new Set(pids);
   let first = true;
   const tick = () => {
-    for (const pid of [...pids, ...backends()]) {
+    for (const pid of [...pids, ...generatorPids, ...backends()]) {
       const t = ticks(pid);
       if (t === null) continue;
       if (!base.has(pid)) base.set(pid, first ? t : 0);
@@ -247,8 +251,9 @@ function cpuMeter(pids: number[], database: string): { read: () => { servers: nu
   return {
     read: () => {
       tick();
-      const used = { servers: 0, db: 0 };
-      for (const [pid, t] of last) used[servers.has(pid) ? 'servers' : 'db'] += t - base.get(pid)!;
+      const used = { servers: 0, db: 0, generator: 0 };
+      const generator = new Set(generatorPids);
+      for (const [pid, t] of last) used[servers.has(pid) ? 'servers' : generator.has(pid) ? 'generator' : 'db'] += t - base.get(pid)!;
       return used;
     },
     stop: () => clearInterval(timer),
@@ -332,7 +337,7 @@ interface RunFigures {
   /** CPU ms a sale of the day (its authorization, its share of uploads and pulls) took in the server processes and in PostgreSQL. */
   authorizeCpuMs: { servers: number; db: number };
   /** CPU ms 1,000 records of the evening took in the server processes and in PostgreSQL. */
-  ingestCpuMsPer1k: { servers: number; db: number };
+  ingestCpuMsPer1k: { servers: number; db: number; generator: number };
 }
 
 /** The statements that took most of PostgreSQL's time in this run (pg_stat_statements), then reset. */
@@ -374,6 +379,7 @@ async function runWith(n: number, baseUrl: string): Promise<RunFigures> {
     const rss = sampleRss(servers.map((s) => s.pid));
     const meter = cpuMeter(
       servers.map((s) => s.pid),
+      workers.map((w) => w.proc.pid!),
       database,
     );
     const cpu = () => meter.read();
@@ -440,6 +446,7 @@ async function runWith(n: number, baseUrl: string): Promise<RunFigures> {
       ingestCpuMsPer1k: {
         servers: ((cpuEvening.servers - cpuEvening0.servers) * 1e6) / evening.accepted,
         db: ((cpuEvening.db - cpuEvening0.db) * 1e6) / evening.accepted,
+        generator: ((cpuEvening.generator - cpuEvening0.generator) * 1e6) / evening.accepted,
       },
     };
   } finally {
@@ -474,7 +481,7 @@ async function statementOverMillion(baseUrl: string): Promise<{ seconds: number;
     await store.sql.run('ANALYZE records');
     const loadSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const meter = cpuMeter([], database);
+    const meter = cpuMeter([], [], database);
     const cpu0 = meter.read().db;
     const st = await createStatement(store, 'BIG', new Date());
     const seconds = (performance.now() - t1) / 1000;
@@ -571,6 +578,12 @@ export const loadBench: Bench = {
             value: round(f.ingestCpuMsPer1k.db, 0),
             unit: 'ms',
             target: 'reported',
+          },
+          {
+            name: `ingest_cpu_ms_load_generator_per_1k_records_${label(n)}`,
+            value: round(f.ingestCpuMsPer1k.generator, 0),
+            unit: 'ms',
+            target: 'reported (the simulated tills, on the same cores)',
           },
           {
             name: `server_rss_mb_under_load_${label(n)}`,

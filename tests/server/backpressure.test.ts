@@ -168,6 +168,8 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     // The next attempt is scheduled no sooner than Retry-After (240 s), although the backoff after one failure is 45–75 s.
     expect(till.services.sync.retryDelayMs(0)).toBeGreaterThanOrEqual(239_000);
     expect(till.services.sync.retryDelayMs(1)).toBeGreaterThanOrEqual(239_000);
+    // …and comes back then, up to a fifth later: the time the program gave it, not a fault's backoff.
+    expect(till.services.sync.retryDelayMs(1)).toBeLessThanOrEqual(288_000);
 
     // "Sync now" inside the window does not reach the program at all.
     hanging.release();
@@ -180,5 +182,12 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     clock.offset = 241_000; // past Retry-After (and within the program's 5 minutes of clock skew)
     await till.services.sync.syncNow();
     expect(await world.store.sql.all('SELECT record_id FROM records')).toHaveLength(1);
+
+    // A fault after that (the program cannot be reached) is backed off from as before: 45–75 s after one.
+    await busy.close();
+    busy = undefined as unknown as RunningProgramServer;
+    await expect(till.services.sync.syncNow()).rejects.toMatchObject({ kind: 'offline' });
+    expect(till.services.sync.retryDelayMs(0)).toBe(45_000);
+    expect(till.services.sync.retryDelayMs(1)).toBe(75_000);
   });
 });

@@ -3,6 +3,20 @@ import { IntakeGate } from '../../src/server/http/intakeGate';
 
 const never = () => undefined;
 
+/** Makes a gate measure a pace: every place held, then one finishing each `gapMs` (on `clock`) and taken again at once. */
+async function paced(gate: IntakeGate, running: number, gapMs: number, clock = { ms: Date.now() }, n = 200): Promise<void> {
+  const queue = (await Promise.all(Array.from({ length: running }, () => gate.enter(never)))).map((r) => r!);
+  for (let i = 0; i < n; i++) {
+    clock.ms += gapMs;
+    queue.shift()!();
+    queue.push((await gate.enter(never))!);
+  }
+  for (const r of queue) {
+    clock.ms += gapMs;
+    r();
+  }
+}
+
 describe('the program server’s intake gate', () => {
   it('runs so many at once, lines up so many more in arrival order, and refuses the rest', async () => {
     const gate = new IntakeGate({ running: 2, waiting: 2, maxWaitMs: 10_000 });
@@ -27,7 +41,9 @@ describe('the program server’s intake gate', () => {
   });
 
   it('refuses one that waited too long, and gives up the place of one whose till hung up', async () => {
-    const gate = new IntakeGate({ running: 1, waiting: 5, maxWaitMs: 30 });
+    const clock = { ms: 1_000_000 };
+    const gate = new IntakeGate({ running: 1, waiting: 5, maxWaitMs: 30 }, () => clock.ms);
+    await paced(gate, 1, 10, clock); // fast enough that one in line should be reached within 30 ms
     const held = (await gate.enter(never))!;
     const t0 = Date.now();
     expect(await gate.enter(never)).toBeNull();
@@ -46,5 +62,59 @@ describe('the program server’s intake gate', () => {
     expect(() => new IntakeGate({ running: 0, waiting: 0, maxWaitMs: 0 })).toThrow(/running/);
     expect(() => new IntakeGate({ running: 1, waiting: 1.5, maxWaitMs: 0 })).toThrow(/waiting/);
     expect(() => new IntakeGate({ running: 1, waiting: -1, maxWaitMs: 0 })).toThrow(/waiting/);
+  });
+
+  it('measures its pace from intakes that run while it is full (each takes running × pace), and not from one alone', async () => {
+    const clock = { ms: 1_000_000 };
+    const gate = new IntakeGate({ running: 2, waiting: 100, maxWaitMs: 10_000 }, () => clock.ms);
+    expect(gate.paceNow).toEqual({ ms: 100, measured: 0 }); // the guess: 200 ms an intake, two at once
+    await paced(gate, 2, 40, clock);
+    expect(gate.paceNow.ms).toBeCloseTo(40, 3);
+    const measured = gate.paceNow.measured;
+    // One running alone, for a minute, says nothing about the pace.
+    const a = (await gate.enter(never))!;
+    clock.ms += 60_000;
+    a();
+    expect(gate.paceNow).toEqual({ ms: expect.closeTo(40, 3), measured });
+  });
+
+  it('gives each refusal a time of its own to come back: after the work ahead, one intake’s pace apart', async () => {
+    const clock = { ms: 1_000_000 };
+    const gate = new IntakeGate({ running: 2, waiting: 100, maxWaitMs: 10_000 }, () => clock.ms);
+    await paced(gate, 2, 100, clock); // 100 ms between finished intakes
+    const held = [(await gate.enter(never))!, (await gate.enter(never))!];
+    const line = Array.from({ length: 8 }, () => gate.enter(never));
+    // Ten ahead (2 running, 8 waiting) at 100 ms: the first slot is 1 s out, then one every 100 ms.
+    const waits = Array.from({ length: 30 }, () => gate.retryAfterSeconds(1));
+    expect(waits[0]).toBe(1);
+    expect([waits[4], waits[6], waits[16]]).toEqual([1, 2, 3]); // 1.4, 1.6, 2.6 s, to the nearest second
+    expect(waits[29]).toBe(4); // 1 s + 29 × 100 ms
+    expect([...waits].sort((x, y) => x - y)).toEqual(waits);
+    // The floor holds however little is ahead, and no refusal is sent further than ten minutes.
+    expect(gate.retryAfterSeconds(240)).toBe(240);
+    for (let i = 0; i < 10_000; i++) gate.retryAfterSeconds(1);
+    expect(gate.retryAfterSeconds(1)).toBe(600);
+    // Time passing frees the slots: later refusals start from the work then ahead.
+    clock.ms += 3_600_000;
+    expect(gate.retryAfterSeconds(1)).toBe(1);
+    held.forEach((r) => r());
+    for (const w of line) (await w)!();
+  });
+
+  it('refuses at once one that the line ahead would not let in within the longest wait', async () => {
+    const clock = { ms: 1_000_000 };
+    const gate = new IntakeGate({ running: 1, waiting: 100, maxWaitMs: 1_000 }, () => clock.ms);
+    await paced(gate, 1, 300, clock); // 300 ms an intake
+    const held = (await gate.enter(never))!;
+    const first = gate.enter(never); // reached in 300 ms
+    const second = gate.enter(never); // 600 ms
+    const third = gate.enter(never); // 900 ms
+    expect(gate.waitingNow).toBe(3);
+    const t0 = Date.now();
+    expect(await gate.enter(never)).toBeNull(); // 1,200 ms > 1,000: refused without waiting
+    expect(Date.now() - t0).toBeLessThan(100);
+    expect(gate.waitingNow).toBe(3);
+    held();
+    for (const w of [first, second, third]) (await w)!();
   });
 });

@@ -19,7 +19,7 @@ import {
 import type { ReplyKey } from '../program/program';
 import type { ProgramStore } from '../store/programStore';
 import { authorize, releaseAuthorization } from '../sync/authorize';
-import { LOOKUP_WINDOW_MS, lookupHolderCode } from '../sync/holderLookup';
+import { lookupHolderCode } from '../sync/holderLookup';
 import { noteCheckpoint } from '../sync/checkpoints';
 import { createEnrollmentCode, createMerchant, enroll } from '../sync/enrollment';
 import { ServerError } from '../sync/errors';
@@ -110,8 +110,7 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    if (err instanceof ServerError && err.code === 'overloaded') reply.header('retry-after', String(retryAfter));
-    if (err instanceof ServerError && err.code === 'too_many_lookups') reply.header('retry-after', String(LOOKUP_WINDOW_MS / 1000));
+    if (err instanceof ServerError && err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof ServerError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err.statusCode === 413) return reply.code(413).send({ error: { code: 'bad_request', message: 'body too large' } });
     if (err.statusCode && err.statusCode < 500)
@@ -219,7 +218,8 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
         const release = await gate.enter((giveUp) => reply.raw.once('close', giveUp));
         if (!release) {
           metrics.intakesRefused.inc();
-          throw new ServerError('overloaded', `this server is taking ${maxIntakes} batches; send again after ${retryAfter} s`);
+          const after = gate.retryAfterSeconds(retryAfter);
+          throw new ServerError('overloaded', `this server is taking ${maxIntakes} batches; send again after ${after} s`, after);
         }
         // The response's close comes in every case: answered, failed while parsing, or the till gone.
         reply.raw.once('close', release);

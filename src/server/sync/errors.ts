@@ -35,6 +35,8 @@ export class ServerError extends Error {
   constructor(
     readonly code: ServerErrorCode,
     message: string,
+    /** For a 429: when to send again (s), as the reply's Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -36,6 +36,7 @@ export async function lookupHolderCode(
     throw new ServerError(
       'too_many_lookups',
       `more than ${MAX_MISSES_PER_WINDOW} unknown holder codes in ${LOOKUP_WINDOW_MS / 60_000} minutes`,
+      LOOKUP_WINDOW_MS / 1000,
     );
   const tag = parseHolderCode(typed);
   if (!tag) throw new ServerError('bad_request', 'not a holder code');
