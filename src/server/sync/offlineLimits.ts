@@ -83,13 +83,31 @@ export async function loadOfflineHistory(t: SqlDriver, deviceId: string, records
   const first = Math.min(...times);
   const last = Math.max(...times);
   const iso = (ms: number) => new Date(Math.max(0, Math.min(ms, 8.64e15))).toISOString();
-  // The latest contact at or before the first record's window, and every one after it up to the last record's.
-  const around = await t.all<{ at: string }>(
-    `SELECT at FROM device_contacts WHERE device_id = ? AND at < ?
-        AND at >= COALESCE((SELECT MAX(at) FROM device_contacts WHERE device_id = ? AND at <= ?), '') ORDER BY at`,
-    [deviceId, iso(last + UNCERTAINTY_MS), deviceId, iso(first - UNCERTAINTY_MS)],
-  );
-  const contacts = around.map((c) => Date.parse(c.at));
+  // The latest contact at or before the first record's window, and every one after it up to the last
+  // record's; with them, in the same round trip, what each voucher of the batch spent offline here.
+  const contacts: number[] = [];
+  const perVoucher = new Map<string, number>();
+  for (const [i, chunk] of chunks([...new Set(offline.map((r) => r.voucherId))], 500).entries()) {
+    const around =
+      i === 0
+        ? `SELECT 'contact' AS what, at AS a, NULL AS net FROM device_contacts WHERE device_id = ? AND at < ?
+              AND at >= COALESCE((SELECT MAX(at) FROM device_contacts WHERE device_id = ? AND at <= ?), '')
+           UNION ALL `
+        : '';
+    // Selected by voucher only (so the voucher index is used), this till's offline records summed.
+    const ids = inList(t, 'voucher_id', chunk);
+    const rows = await t.all<{ what: 'contact' | 'voucher'; a: string; net: number | null }>(
+      `${around}SELECT 'voucher' AS what, voucher_id AS a,
+              SUM(CASE WHEN device_id = ? AND auth_ref = 'offline' AND ${COUNTED}
+                       THEN (CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) ELSE 0 END) AS net
+         FROM records WHERE ${ids.sql} GROUP BY voucher_id`,
+      [...(i === 0 ? [deviceId, iso(last + UNCERTAINTY_MS), deviceId, iso(first - UNCERTAINTY_MS)] : []), deviceId, ...ids.params],
+    );
+    for (const row of rows)
+      if (row.what === 'contact') contacts.push(Date.parse(row.a));
+      else perVoucher.set(row.a, Number(row.net ?? 0));
+  }
+  contacts.sort((a, b) => a - b);
 
   // Only earlier records that can fall in some batch record's window: spending from the earliest
   // window start on, voids from the earliest lower bound on.
@@ -102,18 +120,6 @@ export async function loadOfflineHistory(t: SqlDriver, deviceId: string, records
       WHERE device_id = ? AND auth_ref = 'offline' AND ((type = 'redeem' AND time >= ?) OR (type = 'reverse' AND time >= ?)) AND ${COUNTED}`,
     [deviceId, from(spendFrom), from(voidsFrom)],
   );
-  const perVoucher = new Map<string, number>();
-  for (const chunk of chunks([...new Set(offline.map((r) => r.voucherId))], 500)) {
-    // Selected by voucher only (so the voucher index is used), this till's offline records summed.
-    const ids = inList(t, 'voucher_id', chunk);
-    const rows = await t.all<{ voucher_id: string; net: number | null }>(
-      `SELECT voucher_id, SUM(CASE WHEN device_id = ? AND auth_ref = 'offline' AND ${COUNTED}
-                                   THEN (CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) ELSE 0 END) AS net
-         FROM records WHERE ${ids.sql} GROUP BY voucher_id`,
-      [deviceId, ...ids.params],
-    );
-    for (const row of rows) perVoucher.set(row.voucher_id, Number(row.net ?? 0));
-  }
   return {
     perVoucher,
     contacts,

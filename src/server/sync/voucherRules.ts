@@ -112,44 +112,50 @@ export async function loadVoucherContext(t: SqlDriver, voucherIds: Iterable<stri
     for (const chunk of chunks([...wanted].sort(), 500)) await lock(chunk, false);
   }
 
+  // What each voucher has spent (accepted or held, net of voids; `live`: redemptions not voided) and
+  // its holds still reserved, in one round trip a chunk.
   for (const chunk of chunks([...state.keys()], 500)) {
     const ids = inList(t, 'r.voucher_id', chunk);
-    const spend = await t.all<{ voucher_id: string; net: number | null; live: number }>(
-      `SELECT r.voucher_id, SUM(CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END) AS net,
-              SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status IN ('accepted', 'held')) THEN 1 ELSE 0 END) AS live
-         FROM records r WHERE r.status IN ('accepted', 'held') AND ${ids.sql} GROUP BY r.voucher_id`,
-      ids.params,
-    );
-    for (const row of spend) {
-      // Every row is of a voucher of this chunk, taken from `state`.
-      const st = state.get(row.voucher_id)!;
-      st.net = Number(row.net ?? 0);
-      st.live = Number(row.live);
-    }
     const held = inList(t, 'voucher_id', chunk);
-    for (const h of await t.all<{
-      authorization_id: string;
+    const rows = await t.all<{
+      what: 'spend' | 'hold';
       voucher_id: string;
-      amount_fen: number;
-      idem_key: string;
-      device_id: string;
-      expires_at: string;
+      amount: number | null;
+      live: number | null;
+      authorization_id: string | null;
+      idem_key: string | null;
+      device_id: string | null;
+      expires_at: string | null;
     }>(
-      `SELECT authorization_id, voucher_id, amount_fen, idem_key, device_id, expires_at FROM authorizations WHERE status = 'reserved' AND ${held.sql}`,
-      held.params,
-    )) {
+      `SELECT 'spend' AS what, r.voucher_id, SUM(CASE r.type WHEN 'redeem' THEN r.amount_fen ELSE -r.amount_fen END) AS amount,
+              SUM(CASE WHEN r.type = 'redeem' AND NOT EXISTS (SELECT 1 FROM records x WHERE x.reverses = r.record_id AND x.status IN ('accepted', 'held')) THEN 1 ELSE 0 END) AS live,
+              NULL AS authorization_id, NULL AS idem_key, NULL AS device_id, NULL AS expires_at
+         FROM records r WHERE r.status IN ('accepted', 'held') AND ${ids.sql} GROUP BY r.voucher_id
+       UNION ALL
+       SELECT 'hold' AS what, voucher_id, amount_fen AS amount, NULL AS live, authorization_id, idem_key, device_id, expires_at
+         FROM authorizations WHERE status = 'reserved' AND ${held.sql}`,
+      [...ids.params, ...held.params],
+    );
+    for (const row of rows) {
+      if (row.what === 'spend') {
+        // Every row is of a voucher of this chunk, taken from `state`.
+        const st = state.get(row.voucher_id)!;
+        st.net = Number(row.amount ?? 0);
+        st.live = Number(row.live);
+        continue;
+      }
       // Stryker disable next-line ArrayDeclaration: a stray element is no reserved hold, and every reader keeps only those
-      const list = reservations.get(h.voucher_id) ?? [];
+      const list = reservations.get(row.voucher_id) ?? [];
       list.push({
-        id: h.authorization_id,
-        voucherId: h.voucher_id,
-        amount: Number(h.amount_fen),
-        idemKey: h.idem_key,
-        deviceId: h.device_id,
-        expiresAtMs: Date.parse(h.expires_at),
+        id: row.authorization_id!,
+        voucherId: row.voucher_id,
+        amount: Number(row.amount),
+        idemKey: row.idem_key!,
+        deviceId: row.device_id!,
+        expiresAtMs: Date.parse(row.expires_at!),
         status: 'reserved',
       });
-      reservations.set(h.voucher_id, list);
+      reservations.set(row.voucher_id, list);
     }
   }
   // Chains share one budget: the first voucher's value, everything spent on any of them.
