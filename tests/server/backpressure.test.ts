@@ -168,8 +168,6 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     // The next attempt is scheduled no sooner than Retry-After (240 s), although the backoff after one failure is 45–75 s.
     expect(till.services.sync.retryDelayMs(0)).toBeGreaterThanOrEqual(239_000);
     expect(till.services.sync.retryDelayMs(1)).toBeGreaterThanOrEqual(239_000);
-    // …and comes back then, up to a fifth later: the time the program gave it, not a fault's backoff.
-    expect(till.services.sync.retryDelayMs(1)).toBeLessThanOrEqual(288_000);
 
     // "Sync now" inside the window does not reach the program at all.
     hanging.release();
@@ -182,10 +180,53 @@ describe.each(STORES)('backpressure on $name', (kind) => {
     clock.offset = 241_000; // past Retry-After (and within the program's 5 minutes of clock skew)
     await till.services.sync.syncNow();
     expect(await world.store.sql.all('SELECT record_id FROM records')).toHaveLength(1);
+  });
 
-    // A fault after that (the program cannot be reached) is backed off from as before: 45–75 s after one.
-    await busy.close();
-    busy = undefined as unknown as RunningProgramServer;
+  it('makes the till come back when told (not after its fault backoff), five times in a row at most', async () => {
+    // Retry-After 5 s: well below the 45–75 s a till backs off after a fault.
+    const quick = await startProgramServer({
+      store: world.store,
+      port: 0,
+      replyKey: await world.program.replyKey(),
+      maxConcurrentIntakes: 1,
+      maxQueuedIntakes: 0,
+      retryAfterSeconds: 5,
+    });
+    let closed = false;
+    cleanups.push(() => void (closed || quick.close()));
+    const clock = { offset: 0 };
+    const till = await enrolledTill(world, 'M1', quick.url, { now: () => Date.now() + clock.offset });
+    cleanups.push(till.cleanup);
+    const [v] = await world.issue('child', 1);
+    const hanging = hangingUpload(quick.url);
+    cleanups.push(hanging.release);
+    await until(async () => (await metric(quick.url, 'caretill_intakes_in_flight')) === 1);
+    expect((await sell(till.services, till.session, '绘本', 1, [v!.token])).ok).toBe(true);
+
+    for (;;) {
+      clock.offset += 11_000; // past the last Retry-After
+      await expect(till.services.sync.syncNow()).rejects.toMatchObject({ code: 'overloaded' });
+      const refused = await metric(quick.url, 'caretill_intakes_refused_total');
+      if (refused <= 5) {
+        // At the time the program gave (5 s, then each refusal a slot later), up to a fifth later.
+        const asked = till.services.sync.retryDelayMs(0);
+        expect(asked).toBeGreaterThanOrEqual(4_000);
+        expect(asked).toBeLessThanOrEqual(8_000);
+        expect(till.services.sync.retryDelayMs(1)).toBeCloseTo(asked * 1.2, -2);
+        continue;
+      }
+      // A sixth 429 in a row is backed off from as a first fault is: 45–75 s.
+      expect(refused).toBe(6);
+      expect(till.services.sync.retryDelayMs(0)).toBe(45_000);
+      expect(till.services.sync.retryDelayMs(1)).toBe(75_000);
+      break;
+    }
+
+    // A fault after 429s (the program cannot be reached), with no success between: the fault's backoff.
+    hanging.release();
+    await quick.close();
+    closed = true;
+    clock.offset += 11_000;
     await expect(till.services.sync.syncNow()).rejects.toMatchObject({ kind: 'offline' });
     expect(till.services.sync.retryDelayMs(0)).toBe(45_000);
     expect(till.services.sync.retryDelayMs(1)).toBe(75_000);

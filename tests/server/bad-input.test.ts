@@ -101,6 +101,19 @@ describe.each(STORES)('hostile input to the program server on $name', (kind) => 
     expect(Number(paid!.n)).toBe(1000 + 500 + 300 + 100 + 100);
   });
 
+  it('a record whose free text holds a lone UTF-16 surrogate is taken (stored with U+FFFD), not a 500 the till would resend for ever', async () => {
+    const till = await rawTill(world, 'M1');
+    const [v] = await world.issue('child', 1);
+    const odd = till.record({ voucherId: v!.voucherId, amountFen: 1000, saleId: 'sale-\ud800-x', authorization: 'offline' });
+    const reply = await till.upload([odd]);
+    expect(reply.status).toBe(200);
+    expect(reply.body.results![0]!.status).toBe('accepted');
+    const row = await world.store.sql.get<{ sale_id: string }>('SELECT sale_id FROM records WHERE record_id = ?', [odd.id]);
+    // Each store writes it in its own way (PostgreSQL one U+FFFD, SQLite one a byte), never a lone surrogate.
+    expect(row!.sale_id).toMatch(/^sale-\ufffd+-x$/);
+    expect((await till.upload([till.record({ voucherId: v!.voucherId, amountFen: 100 })])).body.results![0]!.status).toBe('accepted');
+  });
+
   it('two tills uploading the same new record id at the same moment: one is paid, the other is a duplicate, neither gets a 500', async () => {
     const a = await rawTill(world, 'M1');
     const b = await rawTill(world, 'M2');

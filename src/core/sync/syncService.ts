@@ -53,6 +53,9 @@ export interface UploadProgress {
  * The till's side of DESIGN.md §5: enrollment, manifest refresh, online authorization, the
  * outbox upload (exactly once per record, however often a batch is resent) and status pulls.
  */
+/** 429s in a row a till answers by coming back when told; after that it backs off as from a fault. */
+const TOLD_TIMES = 5;
+
 export class SyncService {
   private client: SyncClient | null = null;
   private lastOk = 0;
@@ -61,8 +64,10 @@ export class SyncService {
   private failures = 0;
   /** The till's clock (ms) before which it does not sync again: the program's last Retry-After. */
   private notBefore = 0;
-  /** The last failure was the program asking to come back later (429): not a fault to back off from. */
-  private toldWhen = false;
+  /** Failures in a row that were faults (not the program asking to be called later): the backoff's exponent. */
+  private faults = 0;
+  /** 429s with a time to come back, in a row: the last failure was one when this is above 0. */
+  private toldInARow = 0;
   private running: Promise<void> | null = null;
   /** A second run asked for while one was under way: it starts when that one ends. */
   private next: Promise<void> | null = null;
@@ -443,13 +448,18 @@ export class SyncService {
         await this.upload(onProgress);
         await this.pullStatus();
         this.failures = 0;
-        this.toldWhen = false;
+        this.faults = 0;
+        this.toldInARow = 0;
         this.lastError = null;
       } catch (e) {
         this.failures++;
-        this.toldWhen = e instanceof SyncFailure && e.retryAfterMs !== undefined;
-        if (e instanceof SyncFailure && e.retryAfterMs !== undefined)
+        if (e instanceof SyncFailure && e.retryAfterMs !== undefined) {
+          this.toldInARow++;
           this.notBefore = Math.max(this.notBefore, this.d.now() + e.retryAfterMs);
+        } else {
+          this.toldInARow = 0;
+          this.faults++;
+        }
         this.lastError = e instanceof SyncFailure ? e.code : e instanceof PosError ? e.code : String(e);
         this.d.log.warn({ err: describe(e), failures: this.failures, pending: this.pending() }, 'sync failed');
         throw e;
@@ -463,14 +473,17 @@ export class SyncService {
   /**
    * How long to wait after a failed sync: exponential backoff with jitter (30 s … 15 min), and never
    * less than what the program's last Retry-After (429) still asks for. When the program said when
-   * to come back (a busy program gives each till a time of its own), the till comes back then, up
-   * to a fifth later at random, rather than after a backoff meant for a fault: at day close that
-   * is the difference between a minute and an hour for a thousand tills' uploads.
+   * to come back (a busy program gives each till a time of its own), the till comes back then (at
+   * least a second on), up to a fifth later at random, rather than after a backoff meant for a
+   * fault: at day close that is the difference between a minute and an hour for a thousand tills'
+   * uploads. Only five times in a row: a 429 that keeps coming (a proxy's own limit, a Retry-After
+   * of 0) is then backed off from like a fault.
    */
   retryDelayMs(random = Math.random()): number {
     const asked = Math.max(0, this.notBefore - this.d.now());
-    if (this.toldWhen) return Math.max(1000, asked) * (1 + random * 0.2);
-    const backoff = Math.min(15 * 60_000, 30_000 * 2 ** Math.min(this.failures, 5)) * (0.75 + random * 0.5);
+    if (this.toldInARow > 0 && this.toldInARow <= TOLD_TIMES) return Math.max(1000, asked) * (1 + random * 0.2);
+    const exponent = this.faults + Math.max(0, this.toldInARow - TOLD_TIMES);
+    const backoff = Math.min(15 * 60_000, 30_000 * 2 ** Math.min(exponent, 5)) * (0.75 + random * 0.5);
     return Math.max(backoff, asked);
   }
 

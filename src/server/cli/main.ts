@@ -48,10 +48,11 @@ const USAGE = `CareTill program CLI — npm run program -- <command> [options]
   statements pay ID --reference PAYOUT-REF
   operator token --name NAME                      a credential for the operator HTTP API (shown once)
 ${LIST_USAGE}
-  serve [--port 8400] [--host 127.0.0.1] [--max-intakes 4] [--intake-queue 32] [--intake-wait-ms 2000] [--retry-after 5]
+  serve [--port 8400] [--host 127.0.0.1] [--max-intakes 4] [--intake-queue 256] [--intake-wait-ms 4000] [--retry-after 5]
                                                   run the program server (GET /healthz, GET /metrics); past
                                                   --max-intakes batch uploads at once, up to --intake-queue wait
-                                                  (each at most --intake-wait-ms); the rest get 429 + Retry-After
+                                                  (each at most --intake-wait-ms, as far as the pace allows); the
+                                                  rest get 429 + a Retry-After of their own (at least --retry-after)
 
 Common: --home DIR (or CARETILL_PROGRAM_HOME; default ./program-data), the program's own folder (0700).
 Private keys stay in DIR/keys (0600). The program keeps no voucher token: the CSV and cards written at
@@ -306,8 +307,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
           host: values.host ?? '127.0.0.1',
           replyKey: await program.replyKey(),
           maxConcurrentIntakes: int(values['max-intakes'] ?? process.env.CARETILL_MAX_INTAKES ?? '4', '--max-intakes'),
-          maxQueuedIntakes: int(values['intake-queue'] ?? '32', '--intake-queue'),
-          maxIntakeWaitMs: int(values['intake-wait-ms'] ?? '2000', '--intake-wait-ms'),
+          maxQueuedIntakes: int(values['intake-queue'] ?? '256', '--intake-queue'),
+          maxIntakeWaitMs: int(values['intake-wait-ms'] ?? '4000', '--intake-wait-ms'),
           retryAfterSeconds: int(values['retry-after'] ?? '5', '--retry-after'),
         });
         out(`CareTill program server listening on ${server.url} (Ctrl+C to stop)`);

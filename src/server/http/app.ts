@@ -26,7 +26,7 @@ import { ServerError } from '../sync/errors';
 import { intakeBatch } from '../sync/intake';
 import { recordsForRecovery } from '../sync/recovery';
 import { approveStatement, createStatement, deviceStatus, listStatements, payStatement } from '../sync/settlement';
-import { IntakeGate } from './intakeGate';
+import { GONE, IntakeGate, MAX_RETRY_AFTER_S, type Release } from './intakeGate';
 import { registerListRoutes } from './listRoutes';
 import { signedRequests } from './signedRequests';
 import { ServerMetrics } from './metrics';
@@ -43,13 +43,15 @@ export interface ProgramServerOptions {
   /** Batch intakes this process runs at once (default 4). */
   maxConcurrentIntakes?: number;
   /**
-   * Batch uploads that may wait for one of those places (default 32), each at most
-   * `maxIntakeWaitMs` (default 2,000). One more, or one that waited that long, is answered 429 with
-   * Retry-After before its body is read, so an evening rush queues at the tills, not in memory here.
+   * Batch uploads that may wait for one of those places (default 256: open sockets, their bodies
+   * unread), each at most `maxIntakeWaitMs` (default 4,000, half the till's 8 s upload timeout). One
+   * more, one the line ahead would not let in within that wait at this process's pace, or one that
+   * waited that long, is answered 429 with a Retry-After of its own (intakeGate.ts) before its body
+   * is read, so an evening rush queues at the tills, not in memory here.
    */
   maxQueuedIntakes?: number;
   maxIntakeWaitMs?: number;
-  /** Retry-After of that 429, in seconds (default 5). */
+  /** The least Retry-After of that 429, in seconds (default 5). */
   retryAfterSeconds?: number;
 }
 
@@ -66,7 +68,7 @@ declare module 'fastify' {
     /** What a signed reply to this request is bound to; set once the request itself verified. */
     replyBinding?: string;
     /** Gives back this request's place among the intakes running (once, however often called). */
-    intakeDone?: () => void;
+    intakeDone?: Release;
   }
 }
 
@@ -84,8 +86,9 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
   const maxIntakes = o.maxConcurrentIntakes ?? 4;
   const retryAfter = o.retryAfterSeconds ?? 5;
   if (!Number.isInteger(maxIntakes) || maxIntakes < 1) throw new Error('maxConcurrentIntakes: a whole number from 1');
-  if (!Number.isInteger(retryAfter) || retryAfter < 1) throw new Error('retryAfterSeconds: a whole number from 1');
-  const gate = new IntakeGate({ running: maxIntakes, waiting: o.maxQueuedIntakes ?? 32, maxWaitMs: o.maxIntakeWaitMs ?? 2000 });
+  if (!Number.isInteger(retryAfter) || retryAfter < 1 || retryAfter > MAX_RETRY_AFTER_S)
+    throw new Error(`retryAfterSeconds: a whole number from 1 to ${MAX_RETRY_AFTER_S}`);
+  const gate = new IntakeGate({ running: maxIntakes, waiting: o.maxQueuedIntakes ?? 256, maxWaitMs: o.maxIntakeWaitMs ?? 4000 });
   const metrics = new ServerMetrics(o.store.sql, gate);
 
   const started = new WeakMap<FastifyRequest, bigint>();
@@ -216,6 +219,12 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
       bodyLimit: 16 * 1024 * 1024,
       onRequest: async (req, reply) => {
         const release = await gate.enter((giveUp) => reply.raw.once('close', giveUp));
+        // The till hung up while it waited: nobody to answer, no slot to book for it.
+        if (release === GONE) {
+          reply.hijack();
+          reply.raw.destroy();
+          return reply;
+        }
         if (!release) {
           metrics.intakesRefused.inc();
           const after = gate.retryAfterSeconds(retryAfter);
@@ -229,6 +238,7 @@ export async function startProgramServer(o: ProgramServerOptions): Promise<Runni
     async (req) => {
       try {
         const response = await signed.inTillTransaction(req, (t, till) => intakeBatch(t, till, parse(batchRequestSchema, req.body), now()));
+        req.intakeDone?.(true);
         metrics.countRecords(response);
         return response;
       } finally {

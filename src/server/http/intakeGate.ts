@@ -14,7 +14,13 @@
  * in the same second and were mostly refused again; spread out, they find a place the first time
  * they return, and the servers are neither idle nor flooded meanwhile.
  */
-export type Release = () => void;
+import { performance } from 'node:perf_hooks';
+
+/** Ends an intake's hold on its place; `completed`: the intake ran to its answer (only such a one measures the pace). */
+export type Release = (completed?: boolean) => void;
+
+/** What `enter` answers when the till hung up while it waited: neither a place nor a refusal to send. */
+export const GONE = 'gone';
 
 export interface IntakeGateOptions {
   /** Intakes that run at once. */
@@ -34,7 +40,7 @@ export const MAX_RETRY_AFTER_S = 600;
 const GUESSED_INTAKE_MS = 200;
 
 interface Waiter {
-  admit: (release: Release | null) => void;
+  admit: (release: Release | null | typeof GONE) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -47,12 +53,13 @@ export class IntakeGate {
    */
   private busyIntakeMs = GUESSED_INTAKE_MS;
   private measured = 0;
-  /** The next free time to send a refused till back to (ms since the epoch). */
-  private nextSlotMs = 0;
+  /** The next free time to send a refused till back to (ms on `now`'s clock). */
+  private nextSlotMs = -Infinity;
 
+  /** `now`: a monotonic clock (ms), so that the wall clock being set neither skews the pace nor the slots. */
   constructor(
     private readonly o: IntakeGateOptions,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     for (const [name, v] of Object.entries(o))
       if (!Number.isInteger(v) || v < (name === 'running' ? 1 : 0)) throw new Error(`intake gate: ${name} must be a whole number`);
@@ -71,10 +78,11 @@ export class IntakeGate {
   }
 
   /**
-   * A place to run an intake (call the release when it is done, however it ends), or null: refuse
-   * it. `gone` is called back if the till hangs up while it waits (its place in line is given up).
+   * A place to run an intake (call the release when it is done, however it ends), null: refuse it,
+   * or GONE: the till hung up while it waited (`onGone` is how the caller says so; its place in
+   * line is given up, and there is nobody to answer).
    */
-  enter(onGone: (giveUp: () => void) => void): Promise<Release | null> {
+  enter(onGone: (giveUp: () => void) => void): Promise<Release | null | typeof GONE> {
     if (this.active < this.o.running) return Promise.resolve(this.take());
     // Refused at once, rather than after holding the till's upload open for nothing: a full line, or
     // one that at this process's pace would not reach this intake within the longest wait.
@@ -85,20 +93,21 @@ export class IntakeGate {
         timer: setTimeout(() => this.leave(w, null), this.o.maxWaitMs),
       };
       this.line.push(w);
-      onGone(() => this.leave(w, null));
+      onGone(() => this.leave(w, GONE));
     });
   }
 
   /**
-   * The Retry-After (whole seconds, at least `minSeconds`) for the intake being refused now: the
-   * next free slot after the intakes running and waiting here, each slot one intake's worth of this
-   * process's pace. Every call books a slot.
+   * The Retry-After (whole seconds, from `minSeconds` to MAX_RETRY_AFTER_S) for the intake being
+   * refused now: the next free slot after the intakes running and waiting here, each slot one
+   * intake's worth of this process's pace. Every call books a slot; past the cap, slots are not
+   * booked further out than they are given (the tills told the cap come back together then).
    */
   retryAfterSeconds(minSeconds: number): number {
     const now = this.now();
     const pace = this.pace();
     const ahead = (this.active + this.line.length) * pace;
-    const slot = Math.max(this.nextSlotMs, now + Math.max(minSeconds * 1000, ahead));
+    const slot = Math.min(Math.max(this.nextSlotMs, now + Math.max(minSeconds * 1000, ahead)), now + MAX_RETRY_AFTER_S * 1000);
     this.nextSlotMs = slot + pace;
     return Math.min(MAX_RETRY_AFTER_S, Math.max(minSeconds, Math.round((slot - now) / 1000)));
   }
@@ -116,12 +125,15 @@ export class IntakeGate {
     this.active++;
     const started = this.now();
     let done = false;
-    return () => {
+    return (completed = false) => {
       if (done) return;
       done = true;
-      // Only an intake that ran while every place was taken says how fast this process works when it is busy.
-      if (this.active >= this.o.running || this.line.length > 0) {
-        this.busyIntakeMs = 0.9 * this.busyIntakeMs + 0.1 * (this.now() - started);
+      // Only an intake that ran to its answer while every place was taken says how fast this process
+      // works when it is busy (one refused in a millisecond for a bad signature, or whose till hung
+      // up, does not); one sample moves the pace a tenth of the way, and never by more than a long wait.
+      if (completed && (this.active >= this.o.running || this.line.length > 0)) {
+        const took = Math.min(Math.max(0, this.now() - started), 10 * this.o.maxWaitMs);
+        this.busyIntakeMs = 0.9 * this.busyIntakeMs + 0.1 * took;
         this.measured++;
       }
       this.active--;
@@ -133,7 +145,7 @@ export class IntakeGate {
     };
   }
 
-  private leave(w: Waiter, answer: null): void {
+  private leave(w: Waiter, answer: null | typeof GONE): void {
     const i = this.line.indexOf(w);
     if (i < 0) return;
     this.line.splice(i, 1);

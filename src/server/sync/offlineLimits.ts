@@ -3,7 +3,7 @@ import type { Campaign } from '../../shared/voucher/manifest';
 import { DEFAULT_CLOCK_SKEW_MS } from '../../trust/verifyVoucher';
 import { inList, type SqlDriver } from '../store/sqlDriver';
 import { CONTACT_GRAIN_MS } from './contacts';
-import { chunks, type Reservation, type VoucherContext } from './voucherRules';
+import type { Reservation, VoucherContext } from './voucherRules';
 
 /**
  * The campaign's offline limits (DESIGN.md §5), re-checked by the program for records the till
@@ -84,30 +84,27 @@ export async function loadOfflineHistory(t: SqlDriver, deviceId: string, records
   const last = Math.max(...times);
   const iso = (ms: number) => new Date(Math.max(0, Math.min(ms, 8.64e15))).toISOString();
   // The latest contact at or before the first record's window, and every one after it up to the last
-  // record's; with them, in the same round trip, what each voucher of the batch spent offline here.
+  // record's (in order: windows are found by binary search); with them, in the same round trip, what
+  // each voucher of the batch spent offline here. One query whatever the batch: at most
+  // MAX_BATCH_RECORDS vouchers, within SQLite's limit on parameters (PostgreSQL takes one array);
+  // the sums selected by voucher only, so the voucher index is used.
+  const vouchers = inList(t, 'voucher_id', [...new Set(offline.map((r) => r.voucherId))]);
+  const rows = await t.all<{ what: 'contact' | 'voucher'; a: string; net: number | null }>(
+    `SELECT 'contact' AS what, at AS a, NULL AS net FROM device_contacts WHERE device_id = ? AND at < ?
+        AND at >= COALESCE((SELECT MAX(at) FROM device_contacts WHERE device_id = ? AND at <= ?), '')
+     UNION ALL
+     SELECT 'voucher' AS what, voucher_id AS a,
+            SUM(CASE WHEN device_id = ? AND auth_ref = 'offline' AND ${COUNTED}
+                     THEN (CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) ELSE 0 END) AS net
+       FROM records WHERE ${vouchers.sql} GROUP BY voucher_id
+     ORDER BY what, a`,
+    [deviceId, iso(last + UNCERTAINTY_MS), deviceId, iso(first - UNCERTAINTY_MS), deviceId, ...vouchers.params],
+  );
   const contacts: number[] = [];
   const perVoucher = new Map<string, number>();
-  for (const [i, chunk] of chunks([...new Set(offline.map((r) => r.voucherId))], 500).entries()) {
-    const around =
-      i === 0
-        ? `SELECT 'contact' AS what, at AS a, NULL AS net FROM device_contacts WHERE device_id = ? AND at < ?
-              AND at >= COALESCE((SELECT MAX(at) FROM device_contacts WHERE device_id = ? AND at <= ?), '')
-           UNION ALL `
-        : '';
-    // Selected by voucher only (so the voucher index is used), this till's offline records summed.
-    const ids = inList(t, 'voucher_id', chunk);
-    const rows = await t.all<{ what: 'contact' | 'voucher'; a: string; net: number | null }>(
-      `${around}SELECT 'voucher' AS what, voucher_id AS a,
-              SUM(CASE WHEN device_id = ? AND auth_ref = 'offline' AND ${COUNTED}
-                       THEN (CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) ELSE 0 END) AS net
-         FROM records WHERE ${ids.sql} GROUP BY voucher_id`,
-      [...(i === 0 ? [deviceId, iso(last + UNCERTAINTY_MS), deviceId, iso(first - UNCERTAINTY_MS)] : []), deviceId, ...ids.params],
-    );
-    for (const row of rows)
-      if (row.what === 'contact') contacts.push(Date.parse(row.a));
-      else perVoucher.set(row.a, Number(row.net ?? 0));
-  }
-  contacts.sort((a, b) => a - b);
+  for (const row of rows)
+    if (row.what === 'contact') contacts.push(Date.parse(row.a));
+    else perVoucher.set(row.a, Number(row.net ?? 0));
 
   // Only earlier records that can fall in some batch record's window: spending from the earliest
   // window start on, voids from the earliest lower bound on.
