@@ -82,6 +82,35 @@ describe('batch intake', () => {
     expect(await reasons([a, v1, v2])).toEqual(['bad_reversal', 'bad_reversal', 'bad_reversal']);
   });
 
+  it('a void of an earlier void, in a later batch, is a bad reversal of the batch', async () => {
+    const a = till.record({ voucherId: voucher });
+    const v = till.reverse(a);
+    expect(await reasons([a, v])).toEqual([null, null]);
+    expect(await reasons([till.reverse(v)])).toEqual(['bad_reversal']);
+  });
+
+  it('a void of a void that was kept apart (its id was another till’s) is a bad reversal too', async () => {
+    const other = await rawTill(world, 'M1');
+    const theirs = other.record({ voucherId: voucher, amountFen: 100 });
+    expect((await other.upload([theirs])).body.results![0]!.status).toBe('accepted');
+    const a = till.record({ voucherId: voucher, amountFen: 100 });
+    const v = till.reverse(a, { id: theirs.id });
+    expect(await reasons([a, v])).toEqual([null, 'duplicate_record']);
+    expect(await reasons([till.reverse(v)])).toEqual(['bad_reversal']);
+  });
+
+  it('voids of several redemptions of earlier batches, in one batch, each follow their own', async () => {
+    const a = till.record({ voucherId: voucher, amountFen: 100 });
+    const b = till.record({ voucherId: voucher, amountFen: 200 });
+    expect(await reasons([a])).toEqual([null]);
+    expect(await reasons([b])).toEqual([null]);
+    expect(await reasons([till.reverse(a), till.reverse(b)])).toEqual([null, null]);
+    const net = await world.store.sql.get<{ n: number }>(
+      "SELECT SUM(CASE type WHEN 'redeem' THEN amount_fen ELSE -amount_fen END) AS n FROM records WHERE status = 'accepted'",
+    );
+    expect(Number(net!.n)).toBe(0);
+  });
+
   it('a void of another amount than its redemption is a bad reversal; the redemption stands', async () => {
     const a = till.record({ voucherId: voucher, amountFen: 2000, categories: { books: { amountFen: 2000, quantity: 1 } } });
     const v = till.reverse(a, { amountFen: 1000, categories: { books: { amountFen: 1000, quantity: 1 } } });
