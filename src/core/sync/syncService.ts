@@ -49,13 +49,13 @@ export interface UploadProgress {
   done: number;
 }
 
+/** 429s in a row a till answers by coming back when told; after that it backs off as from a fault. */
+const TOLD_TIMES = 5;
+
 /**
  * The till's side of DESIGN.md §5: enrollment, manifest refresh, online authorization, the
  * outbox upload (exactly once per record, however often a batch is resent) and status pulls.
  */
-/** 429s in a row a till answers by coming back when told; after that it backs off as from a fault. */
-const TOLD_TIMES = 5;
-
 export class SyncService {
   private client: SyncClient | null = null;
   private lastOk = 0;

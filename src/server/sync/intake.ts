@@ -66,7 +66,7 @@ export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchR
   // A batch mixing tills is a broken chain for verifyChain too; this refuses one of another till's records.
   // Stryker disable next-line MethodExpression: `every` differs only on a mixed batch, which verifyChain refuses the same way
   if (records.some((r) => r.deviceId !== batch.deviceId)) return rejectAll('bad_chain');
-  const earlier = await loadEarlierRecords(t, batch.deviceId, records, taken);
+  const earlier = await loadEarlierRecords(t, batch.deviceId, records);
   const chain = verifyChain(records, {
     seq: headSeq,
     hash: device.head_hash,
@@ -87,7 +87,7 @@ export async function intakeBatch(t: SqlDriver, device: DeviceRow, batch: BatchR
   const duplicate = new Set<JournalRecord>();
   const ids = new Set<string>();
   for (const r of records) {
-    if (earlier.taken.has(r.id) || ids.has(r.id)) duplicate.add(r);
+    if (taken.has(r.id) || ids.has(r.id)) duplicate.add(r);
     ids.add(r.id);
   }
   // Every claimed time against what the program saw of this till (checkpoints, receipt, enrollment, order).
@@ -338,15 +338,14 @@ async function loadSeen(
 }
 
 /**
- * What the program already holds that this batch refers to: record ids it reuses (`taken`, of any
- * till), and this till's earlier redemptions its voids point at (with their status), in set queries.
+ * This till's earlier redemptions its voids point at (with their status), and those already
+ * voided, in set queries. (Record ids the batch reuses come with the seen-batch check: loadSeen.)
  */
 async function loadEarlierRecords(
   t: SqlDriver,
   deviceId: string,
   records: JournalRecord[],
-  taken: Set<string>,
-): Promise<{ taken: Set<string>; redeems: Set<string>; reversed: Set<string>; status: Map<string, KnownRecord> }> {
+): Promise<{ redeems: Set<string>; reversed: Set<string>; status: Map<string, KnownRecord> }> {
   const redeems = new Set<string>();
   const reversed = new Set<string>();
   const status = new Map<string, KnownRecord>();
@@ -380,7 +379,7 @@ async function loadEarlierRecords(
     ]))
       reversed.add(row.reverses);
   }
-  return { taken, redeems, reversed, status };
+  return { redeems, reversed, status };
 }
 
 /** The per-category amounts must be there and add up to the amount redeemed, to the fen. */
